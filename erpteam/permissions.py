@@ -1,0 +1,162 @@
+"""The one policy table: which role may do what, and on which part of a project.
+
+Views declare the action they need; `project_membership` and `require` turn the table into a 404 for
+outsiders and a 403 for a member whose role may not act.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from people.models import Membership
+
+Role = Membership.Role
+
+
+class Action(StrEnum):
+    PROJECT_VIEW = "project_view"
+    PROJECT_PLAN = "project_plan"  # edit the project, phases, scope, thresholds, SLA policy
+    TEAM_VIEW = "team_view"
+    TEAM_MANAGE = "team_manage"  # add, change, deactivate members; roster import
+    MODULE_VIEW = "module_view"
+    MODULE_MANAGE = "module_manage"  # create, edit, delete modules; assign Key Users and end users
+    DELIVERABLE_UPDATE = "deliverable_update"
+    TRAINING_VIEW = "training_view"
+    TRAINING_SCHEDULE_TTT = "training_schedule_ttt"  # train-the-trainer sessions
+    TRAINING_SCHEDULE = "training_schedule"  # end-user and refresher sessions
+    ATTENDANCE_RECORD = "attendance_record"
+    GO_LIVE_ACCESS_VIEW = "go_live_access_view"
+    ISSUE_VIEW = "issue_view"
+    ISSUE_LOG = "issue_log"
+    ISSUE_REQUEST = "issue_request"  # an end user asks for help
+    ISSUE_WORK = "issue_work"  # triage, assign, transition, comment, add options
+    ISSUE_DECIDE = "issue_decide"  # record the chosen option
+    SLA_EDIT = "sla_edit"
+    ACCEPTANCE_VIEW = "acceptance_view"
+    ACCEPTANCE_WRITE = "acceptance_write"  # scenarios, cycles
+    ACCEPTANCE_RUN = "acceptance_run"
+    ACCEPTANCE_SIGN_OFF = "acceptance_sign_off"
+    ACCEPTANCE_EXCEPTION = "acceptance_exception"
+    READINESS_VIEW = "readiness_view"
+    GO_LIVE_DECIDE = "go_live_decide"
+    AUDIT_VIEW = "audit_view"
+
+
+class Scope(StrEnum):
+    ALL = "all"  # anything in the project
+    OWN_MODULES = "own_modules"  # only modules the member is a Key User of
+    OWN = "own"  # only what concerns the member personally (their training, their issues)
+
+
+A = Action
+_READ = {A.PROJECT_VIEW: Scope.ALL, A.TEAM_VIEW: Scope.ALL, A.MODULE_VIEW: Scope.ALL, A.TRAINING_VIEW: Scope.ALL}
+_CONSULTANT = {
+    **_READ,
+    A.PROJECT_PLAN: Scope.ALL,
+    A.TEAM_MANAGE: Scope.ALL,
+    A.MODULE_MANAGE: Scope.ALL,
+    A.DELIVERABLE_UPDATE: Scope.ALL,
+    A.TRAINING_SCHEDULE_TTT: Scope.ALL,
+    A.TRAINING_SCHEDULE: Scope.ALL,
+    A.ATTENDANCE_RECORD: Scope.ALL,
+    A.GO_LIVE_ACCESS_VIEW: Scope.ALL,
+    A.ISSUE_VIEW: Scope.ALL,
+    A.ISSUE_LOG: Scope.ALL,
+    A.ISSUE_WORK: Scope.ALL,
+    A.ISSUE_DECIDE: Scope.ALL,
+    A.SLA_EDIT: Scope.ALL,
+    A.ACCEPTANCE_VIEW: Scope.ALL,
+    A.ACCEPTANCE_WRITE: Scope.ALL,
+    A.ACCEPTANCE_RUN: Scope.ALL,
+    A.ACCEPTANCE_EXCEPTION: Scope.ALL,
+    A.READINESS_VIEW: Scope.ALL,
+    A.AUDIT_VIEW: Scope.ALL,
+}
+
+POLICY: dict[str, dict[Action, Scope]] = {
+    Role.APP_CONSULTANT: _CONSULTANT,
+    Role.TECH_CONSULTANT: _CONSULTANT,
+    Role.KEY_USER: {
+        **_READ,
+        A.DELIVERABLE_UPDATE: Scope.OWN_MODULES,
+        A.TRAINING_SCHEDULE: Scope.OWN_MODULES,
+        A.ATTENDANCE_RECORD: Scope.OWN_MODULES,
+        A.ISSUE_VIEW: Scope.ALL,
+        A.ISSUE_LOG: Scope.OWN_MODULES,
+        A.ISSUE_WORK: Scope.ALL,
+        A.ACCEPTANCE_VIEW: Scope.ALL,
+        A.ACCEPTANCE_WRITE: Scope.OWN_MODULES,
+        A.ACCEPTANCE_RUN: Scope.OWN_MODULES,
+        A.ACCEPTANCE_SIGN_OFF: Scope.OWN_MODULES,
+        A.READINESS_VIEW: Scope.ALL,
+    },
+    Role.IT_USER: {
+        **_READ,
+        A.GO_LIVE_ACCESS_VIEW: Scope.ALL,
+        A.ISSUE_VIEW: Scope.ALL,
+        A.ISSUE_LOG: Scope.ALL,
+        A.ISSUE_WORK: Scope.ALL,
+        A.ACCEPTANCE_VIEW: Scope.ALL,
+        A.READINESS_VIEW: Scope.ALL,
+    },
+    Role.END_USER: {
+        A.PROJECT_VIEW: Scope.ALL,
+        A.TRAINING_VIEW: Scope.OWN,
+        A.ISSUE_VIEW: Scope.OWN,
+        A.ISSUE_REQUEST: Scope.OWN,
+        A.ACCEPTANCE_RUN: Scope.OWN,
+    },
+    Role.MANAGER: {
+        **_READ,
+        A.GO_LIVE_ACCESS_VIEW: Scope.ALL,
+        A.ISSUE_VIEW: Scope.ALL,
+        A.ACCEPTANCE_VIEW: Scope.ALL,
+        A.READINESS_VIEW: Scope.ALL,
+        A.GO_LIVE_DECIDE: Scope.ALL,
+        A.AUDIT_VIEW: Scope.ALL,
+    },
+}
+
+
+def scope_of(membership: Membership, action: Action) -> Scope | None:
+    """The scope in which this member may take the action, or None when their role may not."""
+    return POLICY.get(membership.role, {}).get(action)
+
+
+def owns_module(membership: Membership, module_id: int) -> bool:
+    """Whether the member is a Key User of the module (cached on the membership for the request)."""
+    if not hasattr(membership, "_own_module_ids"):
+        membership._own_module_ids = (
+            frozenset(membership.key_user_assignments.values_list("module_id", flat=True))
+            if membership.is_key_user
+            else frozenset()
+        )
+    return module_id in membership._own_module_ids
+
+
+def allows(membership: Membership, action: Action, *, module_id: int | None = None) -> bool:
+    """Whether the member may take the action; for a module-scoped role, on that module."""
+    scope = scope_of(membership, action)
+    if scope is None:
+        return False
+    if scope == Scope.OWN_MODULES and module_id is not None:
+        return owns_module(membership, module_id)
+    return True
+
+
+def require(membership: Membership, action: Action, *, module_id: int | None = None) -> None:
+    if not allows(membership, action, module_id=module_id):
+        raise PermissionDenied
+
+
+def project_membership(user, project_id: int) -> Membership:
+    """The user's active membership of the project, with the project; 404 for anyone else."""
+    membership = (
+        Membership.objects.select_related("project", "user")
+        .filter(user=user, project_id=project_id, is_active=True, user__is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership

@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """An account. Roles are not kept here: they belong to the membership in each project."""
+
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES, help_text=_("Empty: follow the browser.")
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, help_text=_("Empty: the site's time zone."))
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A person's place in one project: the role decides what they may do there."""
+
+    class Role(models.TextChoices):
+        APP_CONSULTANT = "app_consultant", _("Application consultant")
+        TECH_CONSULTANT = "tech_consultant", _("Technical consultant")
+        KEY_USER = "key_user", _("Key User")
+        IT_USER = "it_user", _("IT user")
+        END_USER = "end_user", _("End user")
+        MANAGER = "manager", _("Manager")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("project")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="people_membership_unique_user_project"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=["app_consultant", "tech_consultant", "key_user", "it_user", "end_user", "manager"]
+                ),
+                name="people_membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name} ({self.get_role_display()})"
+
+    @property
+    def is_key_user(self) -> bool:
+        return self.role == self.Role.KEY_USER
+
+    @property
+    def is_consultant(self) -> bool:
+        return self.role in (self.Role.APP_CONSULTANT, self.Role.TECH_CONSULTANT)

@@ -1,0 +1,91 @@
+"""Every write to accounts and memberships. Each refuses what would leave a module without a Key User."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from modules.models import KeyUserAssignment
+from modules.services import key_user_rule_check
+from people.models import Membership, User
+from projects.models import Project
+
+
+def user_create(
+    *, username: str, email: str = "", first_name: str = "", last_name: str = "", password: str | None = None
+) -> User:
+    """Create an account; without a password it cannot log in until one is set."""
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def user_deactivate(*, user: User) -> User:
+    """Deactivate an account, unless it is the last Key User of a module in any project."""
+    with transaction.atomic():
+        key_user_rule_check(dropping=KeyUserAssignment.objects.filter(membership__user=user))
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def user_activate(*, user: User) -> User:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def membership_create(*, project: Project, user: User, role: str, department: str = "") -> Membership:
+    """Add a person to a project in a role."""
+    with transaction.atomic():
+        if Membership.objects.filter(project=project, user=user).exists():
+            raise ValidationError(
+                _("%(person)s is already a member of this project.") % {"person": user.display_name},
+                code="duplicate_member",
+            )
+        membership = Membership(project=project, user=user, role=role, department=department)
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+def membership_update(*, membership: Membership, role: str, department: str) -> Membership:
+    """Change a member's role or department. Leaving the Key User role drops their module assignments,
+    which is refused where they are a module's last Key User."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        if membership.role == Membership.Role.KEY_USER and role != Membership.Role.KEY_USER:
+            assignments = KeyUserAssignment.objects.filter(membership=membership)
+            key_user_rule_check(dropping=assignments)
+            assignments.delete()
+        membership.role = role
+        membership.department = department
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+def membership_deactivate(*, membership: Membership) -> Membership:
+    """Deactivate a member (kept for history), unless they are a module's last Key User."""
+    with transaction.atomic():
+        key_user_rule_check(dropping=KeyUserAssignment.objects.filter(membership=membership))
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+    return membership
+
+
+def membership_activate(*, membership: Membership) -> Membership:
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
+def membership_delete(*, membership: Membership) -> None:
+    """Remove a person from a project, unless they are a module's last Key User."""
+    with transaction.atomic():
+        key_user_rule_check(dropping=KeyUserAssignment.objects.filter(membership=membership))
+        membership.delete()

@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Project(models.Model):
+    """One ERP rollout at one client."""
+
+    class Phase(models.TextChoices):
+        PREPARE = "prepare", _("Prepare")
+        EXPLORE = "explore", _("Explore")
+        REALIZE = "realize", _("Realize")
+        DEPLOY = "deploy", _("Deploy")
+        HYPERCARE = "hypercare", _("Hypercare")
+        CLOSED = "closed", _("Closed")
+
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=200)
+    client = models.CharField(_("client"), max_length=200)
+    erp_product = models.CharField(_("ERP product"), max_length=100)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.PREPARE)
+    start_date = models.DateField(_("start date"))
+    target_go_live = models.DateField(_("target go-live"))
+    actual_go_live = models.DateField(_("actual go-live"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["target_go_live", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="projects_project_unique_code"),
+            models.CheckConstraint(
+                condition=models.Q(target_go_live__gte=models.F("start_date")),
+                name="projects_project_go_live_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(phase__in=["prepare", "explore", "realize", "deploy", "hypercare", "closed"]),
+                name="projects_project_phase_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"

@@ -1,0 +1,84 @@
+"""Personas and shared fixtures. Factories live in tests/factories.py."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from erpteam.celery import app as celery_app
+from people.models import Membership, User
+from projects.models import Project
+from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, UserFactory, module_make
+
+Role = Membership.Role
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run in process in tests, whatever REDIS_URL says; the outbox tests turn this off."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class Team:
+    """A project with one member in each role, a module owned by the Key User, and an outsider who
+    belongs to another project (with its own module)."""
+
+    project: Project
+    members: dict[str, Membership]
+    module: object
+    other_project: Project
+    other_module: object
+    outsider: User
+    staff: User
+
+    def user(self, role: str) -> User:
+        return self.members[role].user
+
+    def client_for(self, who: str) -> Client:
+        client = Client()
+        if who == "anonymous":
+            return client
+        user = {"outsider": self.outsider, "staff": self.staff}.get(who) or self.user(who)
+        client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def team(db) -> Team:
+    project = ProjectFactory(code="demo", name="Demo rollout")
+    usernames = {
+        Role.APP_CONSULTANT: "consultant",
+        Role.TECH_CONSULTANT: "techconsultant",
+        Role.KEY_USER: "keyuser",
+        Role.IT_USER: "ituser",
+        Role.END_USER: "enduser",
+        Role.MANAGER: "manager",
+    }
+    members = {
+        role: MembershipFactory(project=project, role=role, user=UserFactory(username=username))
+        for role, username in usernames.items()
+    }
+    module = module_make(project=project, code="fin", name="Finance", key_users=[members[Role.KEY_USER]])
+    other_project = ProjectFactory(code="other", name="Other rollout")
+    outsider_membership = MembershipFactory(
+        project=other_project, role=Role.KEY_USER, user=UserFactory(username="outsider")
+    )
+    other_module = module_make(project=other_project, code="wh", name="Warehouse", key_users=[outsider_membership])
+    staff = UserFactory(username="staff", is_staff=True, is_superuser=True)
+    return Team(project, members, module, other_project, other_module, outsider_membership.user, staff)
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
