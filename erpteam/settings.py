@@ -28,6 +28,7 @@ THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "simple_history",
 ]
 LOCAL_APPS = [
     "erpteam",
@@ -37,6 +38,7 @@ LOCAL_APPS = [
     "training",
     "issues",
     "acceptance",
+    "notifications",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "people.middleware.UserPreferencesMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -105,6 +108,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Periodic work (Celery beat). Each app adds its own entry.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-outbox-sweep": {"task": "notifications.tasks.notifications_outbox_sweep", "schedule": 300.0},
+}
 
 # Internationalisation: English and Simplified Chinese; the language follows the browser unless the
 # user picked one (remembered on the account).
@@ -142,6 +149,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Mail: console in the embedded mode, SMTP from the environment in production.
 EMAIL_CONFIG = env.email("DJANGO_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")  # links in emails
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="erpteam <noreply@erpteam.local>")
 
 # HTTPS: on in production behind a TLS-terminating proxy (DJANGO_HTTPS=true).

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class BusinessModule(models.Model):
@@ -60,6 +61,7 @@ class KeyUserAssignment(models.Model):
     created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
 
     objects = KeyUserAssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Key User assignment")
@@ -81,3 +83,29 @@ class KeyUserAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.user.display_name} → {self.module.name} ({self.get_kind_display()})"
+
+
+class ModuleEndUser(models.Model):
+    """An end user who works in a module: they must be trained for it before go-live."""
+
+    module = models.ForeignKey(
+        BusinessModule, on_delete=models.CASCADE, related_name="end_users", verbose_name=_("module")
+    )
+    membership = models.ForeignKey(
+        "people.Membership", on_delete=models.CASCADE, related_name="end_user_modules", verbose_name=_("end user")
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("module end user")
+        verbose_name_plural = _("module end users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "membership"], name="modules_moduleenduser_unique_module_membership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user.display_name} · {self.module.name}"

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from modules.models import BusinessModule, KeyUserAssignment
+from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 from projects.models import Project
 
@@ -126,9 +126,12 @@ def key_user_assign(
         _require_key_user(module=module, membership=membership)
         assignment = KeyUserAssignment.objects.filter(module=module, membership=membership).first()
         if kind == KeyUserAssignment.Kind.PRIMARY:
-            KeyUserAssignment.objects.filter(module=module, kind=KeyUserAssignment.Kind.PRIMARY).exclude(
+            # One by one (not update()) so that the audit trail records the demotion.
+            for demoted in KeyUserAssignment.objects.filter(module=module, kind=KeyUserAssignment.Kind.PRIMARY).exclude(
                 membership=membership
-            ).update(kind=KeyUserAssignment.Kind.BACKUP)
+            ):
+                demoted.kind = KeyUserAssignment.Kind.BACKUP
+                demoted.save(update_fields=["kind"])
         if assignment is None:
             assignment = KeyUserAssignment(module=module, membership=membership)
         assignment.kind = kind
@@ -162,3 +165,24 @@ def key_user_assignment_update(
         if original.membership_id != membership.pk:
             key_user_unassign(assignment=original)
     return updated
+
+
+def module_end_user_add(*, module: BusinessModule, membership: Membership) -> ModuleEndUser:
+    """Record that an end user works in a module (so they must be trained for it)."""
+    if membership.project_id != module.project_id:
+        raise ValidationError(
+            _("%(person)s is not a member of this project.") % {"person": membership.user.display_name},
+            code="other_project",
+        )
+    if membership.role != Membership.Role.END_USER:
+        raise ValidationError(
+            _("%(person)s is not an end user of this project.") % {"person": membership.user.display_name},
+            code="not_end_user",
+        )
+    with transaction.atomic():
+        end_user, _created = ModuleEndUser.objects.get_or_create(module=module, membership=membership)
+    return end_user
+
+
+def module_end_user_remove(*, end_user: ModuleEndUser) -> None:
+    end_user.delete()

@@ -1,0 +1,71 @@
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from erpteam.tabular import TableError, read_table, table_bytes
+
+
+def xlsx(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_reads_utf8_csv_with_row_numbers():
+    table = read_table(b"Name,Role\nLi Wei,key_user\n\nChen Mei,end_user\n", filename="roster.csv")
+    assert table.header == ["name", "role"]
+    assert table.rows == [(2, {"name": "Li Wei", "role": "key_user"}), (4, {"name": "Chen Mei", "role": "end_user"})]
+
+
+def test_it_reads_csv_with_a_bom_and_gbk_csv():
+    text = "姓名,部门\n李伟,财务部\n"
+    for data in (text.encode("utf-8-sig"), text.encode("gbk")):
+        table = read_table(data, filename="名单.csv")
+        assert table.rows == [(2, {"姓名": "李伟", "部门": "财务部"})]
+
+
+def test_it_reads_semicolon_separated_csv():
+    assert read_table(b"name;role\nLi;key_user\n", filename="r.csv").rows == [(2, {"name": "Li", "role": "key_user"})]
+
+
+def test_it_reads_the_first_sheet_of_an_xlsx_file():
+    table = read_table(xlsx([["Name", "Count"], ["Li Wei", 3]]), filename="r.xlsx")
+    assert table.rows == [(2, {"name": "Li Wei", "count": "3"})]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"", "r.csv", "empty"),
+        (b"name\n", "r.pdf", "Upload a .csv or .xlsx"),
+        (b"not a zip", "r.xlsx", "cannot be opened"),
+        (b"\xff\xfe\x00\x00garbage\x80\x81", "r.csv", "not readable text"),
+        (b"name,name\nx,y\n", "r.csv", "named twice"),
+        (b"name\nx,y\n", "r.csv", "Row 2 has more cells"),
+    ],
+)
+def test_it_refuses_unreadable_files_with_a_clear_message(data, filename, message):
+    with pytest.raises(TableError, match=message):
+        read_table(data, filename=filename)
+
+
+def test_require_names_the_missing_columns():
+    table = read_table(b"name\nx\n", filename="r.csv")
+    with pytest.raises(TableError, match="Missing columns: role"):
+        table.require(["name", "role"])
+
+
+def test_exports_round_trip_in_both_formats():
+    rows = [("李伟", 3), ("Chen Mei", None)]
+    csv_data = table_bytes(header=["Name", "Count"], rows=rows, file_format="csv")
+    assert csv_data.startswith(b"\xef\xbb\xbf")
+    assert read_table(csv_data, filename="x.csv").rows == [
+        (2, {"name": "李伟", "count": "3"}),
+        (3, {"name": "Chen Mei", "count": ""}),
+    ]
+    sheet = load_workbook(io.BytesIO(table_bytes(header=["Name", "Count"], rows=rows, file_format="xlsx"))).active
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [["Name", "Count"], ["李伟", 3], ["Chen Mei", None]]
