@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("p/", include("projects.urls")),
+    path("p/<int:project_id>/team/", include("people.urls")),
     path("p/<int:project_id>/modules/", include("modules.urls")),
     path("p/<int:project_id>/training/", include("training.urls")),
     path("p/<int:project_id>/issues/", include("issues.urls")),

@@ -20,6 +20,11 @@ NOBODY = frozenset()
 
 MATRIX_MODULES = [
     "tests.projects.matrix",
+    # matrix: planning
+    # matrix: training
+    # matrix: issues
+    # matrix: acceptance
+    # matrix: readiness
 ]
 
 # Routes the matrix leaves out, with the reason.

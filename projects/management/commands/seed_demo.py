@@ -5,8 +5,14 @@ from django.utils import translation
 from projects import demo
 from projects.models import Project
 
-# Each app's part of the demo, in dependency order; each step is idempotent.
-STEPS = []
+# Each app's part of the demo, in dependency order; each step is idempotent and takes `demo`.
+STEPS = [
+    # steps: planning
+    # steps: training
+    # steps: issues
+    # steps: acceptance
+    # steps: readiness
+]
 
 
 class Command(BaseCommand):
