@@ -1,8 +1,16 @@
-"""Shared pieces of views: the project-scoped access mixin."""
+"""Shared pieces of views: the project-scoped access mixin, the language switch, the error pages."""
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic.base import ContextMixin
+from django.views.i18n import set_language
 
+from erpteam.celery import app as celery_app
 from erpteam.permissions import Action, allows, project_membership, require
+from people.services import user_preferences_update
 
 
 class ProjectMixin(ContextMixin):
@@ -42,3 +50,37 @@ class PermissionsFor:
         except ValueError:
             raise AttributeError(name) from None
         return allows(self.membership, action)
+
+
+@login_not_required
+@require_POST
+def language_set(request):
+    """Switch the language; for a signed-in person, remember it on the account."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_preferences_update(user=request.user, language=language)
+    return set_language(request)
+
+
+@login_not_required
+@require_GET
+def health(request):
+    """For the load balancer and monitoring: the database and the broker answer, or 503."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "down"
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = "in process"
+    else:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception:  # kombu raises several kinds when the broker is unreachable
+            checks["broker"] = "down"
+    healthy = "down" not in checks.values()
+    return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)

@@ -89,3 +89,17 @@ def membership_delete(*, membership: Membership) -> None:
     with transaction.atomic():
         key_user_rule_check(dropping=KeyUserAssignment.objects.filter(membership=membership))
         membership.delete()
+
+
+def user_preferences_update(*, user: User, language: str | None = None, time_zone: str | None = None) -> User:
+    """Remember a person's language and time zone (empty: follow the browser / the site)."""
+    fields = []
+    if language is not None:
+        user.language = language
+        fields.append("language")
+    if time_zone is not None:
+        user.time_zone = time_zone
+        fields.append("time_zone")
+    user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in fields])
+    user.save(update_fields=fields)
+    return user

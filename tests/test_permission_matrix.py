@@ -42,14 +42,14 @@ def test_the_matrix_names_no_route_that_does_not_exist():
 
 def expected(route: Route, method: str, who: str, which: str) -> str:
     allowed = route.get if method == "GET" else route.post
-    if who == "anonymous":
-        return "ok" if route.public and allowed is not None else "login"
+    if who == "anonymous" and not route.public:
+        return "login"
     if route.project_scoped and (who in ("outsider", "staff") or which == "other"):
         return "404"  # membership is checked before anything else reveals the route
     if allowed is None:
         return "405"
     if not route.project_scoped:
-        return "ok" if who in ("outsider", "staff") or who in allowed else "403"
+        return "ok" if who in ("anonymous", "outsider", "staff") or who in allowed else "403"
     return "ok" if who in allowed else "403"
 
 
