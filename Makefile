@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve lint format messages bench loadtest clean
+.PHONY: run test serve lint format messages bench loadtest clean assets
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,19 @@ run: $(VENV)/.installed assets
 
 test: $(VENV)/.installed-dev assets
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Production mode on this machine: gunicorn + Celery worker + Celery beat (Procfile, run by honcho)
+# against DATABASE_URL and REDIS_URL, static files collected and served by whitenoise.
+SERVE_ENV = DJANGO_DEBUG=false DJANGO_LOG_JSON=true DJANGO_DB_POOL=true \
+	DJANGO_STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage
+
+serve: $(VENV)/.installed assets
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || \
+		{ echo "make serve needs DATABASE_URL (postgres://…) and REDIS_URL (redis://…)"; exit 1; }
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input -v0
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(SERVE_ENV) $(PY) manage.py seed_demo --if-empty
+	$(SERVE_ENV) PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
