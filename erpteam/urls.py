@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from erpteam.views import health, language_set
+from notifications.views import my_settings
 from projects.views import home
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("health/", health, name="health"),
+    path("notifications/", include("notifications.urls")),
+    path("settings/", my_settings, name="my_settings"),
     path("admin/", admin.site.urls),
     path("p/", include("projects.urls")),
     path("p/<int:project_id>/team/", include("people.urls")),

@@ -63,17 +63,14 @@ def notify(
             notification.attachment_name, notification.attachment_content, notification.attachment_mimetype = attachment
         created.append(notification)
     Notification.objects.bulk_create(created, ignore_conflicts=True)
-    pending = [
-        n.pk
-        for n in Notification.objects.filter(
-            recipient_id__in=[n.recipient_id for n in created],
-            event_key=event_key[:200],
-            email_status=Notification.EmailStatus.PENDING,
-        )
-    ]
+    # Read back: bulk_create with ignore_conflicts leaves primary keys unset.
+    saved = list(
+        Notification.objects.filter(recipient_id__in=[n.recipient_id for n in created], event_key=event_key[:200])
+    )
+    pending = [n.pk for n in saved if n.email_status == Notification.EmailStatus.PENDING]
     if pending:
         transaction.on_commit(lambda: emails_enqueue(notification_ids=pending))
-    return created
+    return saved
 
 
 def emails_enqueue(*, notification_ids: list[int]) -> None:
@@ -94,6 +91,10 @@ def notification_mark_read(*, notification: Notification) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def preferences_set(*, user, email_kinds: Iterable[str]) -> None:

@@ -20,6 +20,7 @@ NOBODY = frozenset()
 
 MATRIX_MODULES = [
     "tests.projects.matrix",
+    "tests.notifications.matrix",
     # matrix: planning
     # matrix: training
     # matrix: issues
@@ -43,6 +44,9 @@ class Route:
     post: frozenset | None = None
     project_scoped: bool = True
     public: bool = False
+    # For a personal object outside a project (e.g. a notification): the personas it belongs to; for
+    # everyone else it does not exist (404).
+    owners: frozenset | None = None
     post_data: Callable[["World", str], dict] = lambda world, which: {}
 
 
