@@ -32,6 +32,7 @@ class Action(StrEnum):
     ISSUE_REQUEST = "issue_request"  # an end user asks for help
     ISSUE_WORK = "issue_work"  # triage, assign, transition, comment, add options
     ISSUE_DECIDE = "issue_decide"  # record the chosen option
+    ISSUE_RECOMMEND = "issue_recommend"  # mark the alternative the module's Key User recommends
     SLA_EDIT = "sla_edit"
     ACCEPTANCE_VIEW = "acceptance_view"
     ACCEPTANCE_WRITE = "acceptance_write"  # scenarios, cycles
@@ -85,6 +86,7 @@ POLICY: dict[str, dict[Action, Scope]] = {
         A.ISSUE_VIEW: Scope.ALL,
         A.ISSUE_LOG: Scope.OWN_MODULES,
         A.ISSUE_WORK: Scope.ALL,
+        A.ISSUE_RECOMMEND: Scope.OWN_MODULES,
         A.ACCEPTANCE_VIEW: Scope.ALL,
         A.ACCEPTANCE_WRITE: Scope.OWN_MODULES,
         A.ACCEPTANCE_RUN: Scope.OWN_MODULES,
@@ -116,6 +118,26 @@ POLICY: dict[str, dict[Action, Scope]] = {
         A.GO_LIVE_DECIDE: Scope.ALL,
         A.AUDIT_VIEW: Scope.ALL,
     },
+}
+
+
+_ISSUE_WORKERS = frozenset({Role.APP_CONSULTANT, Role.TECH_CONSULTANT, Role.KEY_USER, Role.IT_USER})
+_ISSUE_CLOSERS = frozenset({Role.APP_CONSULTANT, Role.TECH_CONSULTANT, Role.KEY_USER})
+
+# Issue workflow: (from status, to status) → the roles that may move an issue along that edge.
+# Closing and reopening stay with the Key User (who checks with the end user) and the consultants.
+ISSUE_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("new", "triaged"): _ISSUE_WORKERS,
+    ("triaged", "in_progress"): _ISSUE_WORKERS,
+    ("triaged", "waiting"): _ISSUE_WORKERS,
+    ("triaged", "resolved"): _ISSUE_WORKERS,
+    ("in_progress", "waiting"): _ISSUE_WORKERS,
+    ("in_progress", "resolved"): _ISSUE_WORKERS,
+    ("waiting", "in_progress"): _ISSUE_WORKERS,
+    ("waiting", "resolved"): _ISSUE_WORKERS,
+    ("resolved", "closed"): _ISSUE_CLOSERS,
+    ("resolved", "in_progress"): _ISSUE_CLOSERS,  # reopen
+    ("closed", "in_progress"): _ISSUE_CLOSERS,  # reopen
 }
 
 

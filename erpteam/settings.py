@@ -154,6 +154,9 @@ CELERY_TIMEZONE = "UTC"
 # Periodic work (Celery beat). Each app adds its own entry.
 CELERY_BEAT_SCHEDULE = {
     "notifications-outbox-sweep": {"task": "notifications.tasks.notifications_outbox_sweep", "schedule": 300.0},
+    "issues-sla-breaches": {"task": "issues.tasks.issues_sla_breaches_check", "schedule": 300.0},
+    "training-reminders": {"task": "training.tasks.training_reminders_send", "schedule": 900.0},
+    "people-roster-imports-sweep": {"task": "people.tasks.roster_imports_sweep", "schedule": 300.0},
 }
 
 # Internationalisation: English and Simplified Chinese; the language follows the browser unless the

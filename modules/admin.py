@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from erpteam.admin import ServiceAdminMixin
 from modules import services
-from modules.models import BusinessModule, KeyUserAssignment
+from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment
 from people.models import Membership
 
 
@@ -102,3 +103,57 @@ class KeyUserAssignmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for assignment in queryset:
             services.key_user_unassign(assignment=assignment)
+
+
+@admin.register(DeliverableType)
+class DeliverableTypeAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "project", "position", "due_days_before_go_live", "is_active")
+    list_filter = ("project", "is_active")
+    list_select_related = ("project",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("project",) if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = ("name", "description", "position", "due_days_before_go_live", "is_active")
+            services.deliverable_type_update(deliverable_type=obj, **{f: form.cleaned_data[f] for f in fields})
+            return
+        obj.pk = services.deliverable_type_create(
+            project=obj.project,
+            name=obj.name,
+            description=obj.description,
+            due_days_before_go_live=obj.due_days_before_go_live,
+        ).pk
+
+    def has_delete_permission(self, request, obj=None):
+        # An entry leaves the list by being switched off; deliverables made from it keep their link.
+        return False
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "module", "owner", "due_date", "status", "signed_off_at")
+    list_filter = ("status", "module__project")
+    list_select_related = ("module", "owner__user")
+    search_fields = ("name", "module__name")
+    fields = ("module", "name", "owner", "due_date", "status", "note", "signed_off_by", "signed_off_at")
+    readonly_fields = ("module", "name", "signed_off_by", "signed_off_at")
+    autocomplete_fields = ("owner",)
+
+    def save_model(self, request, obj, form, change):
+        services.deliverable_update(
+            deliverable=obj,
+            acting_user=request.user,
+            status=obj.status,
+            owner=obj.owner,
+            due_date=obj.due_date,
+            note=obj.note,
+        )
+
+    def has_add_permission(self, request):
+        # Deliverables come with their module (the project's standard list).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
-"""The built-in catalog of common ERP business modules. Names and descriptions are translatable;
-a module created from the catalog keeps them in the language of the person who added it."""
+"""The built-in catalog of common ERP business modules and the standard list of a module's
+deliverables. Names and descriptions are translatable; a module or project created from them keeps
+them in the language of the person who created it."""
 
 from dataclasses import dataclass
 
@@ -32,3 +33,28 @@ CATALOG: tuple[CatalogModule, ...] = (
 )
 
 CATALOG_BY_CODE = {entry.code: entry for entry in CATALOG}
+
+
+@dataclass(frozen=True)
+class StandardDeliverable:
+    name: Promise
+    description: Promise
+    due_days_before_go_live: int
+
+
+# What a Key User delivers for a module, in the order a rollout needs it. A new project starts from
+# this list and may change it.
+STANDARD_DELIVERABLES: tuple[StandardDeliverable, ...] = (
+    StandardDeliverable(
+        _("Process design"), _("To-be business processes of the module, agreed with the consultant."), 120
+    ),
+    StandardDeliverable(_("Master data"), _("Master data templates filled in, cleansed and checked."), 75),
+    StandardDeliverable(
+        _("Implementation documents"), _("Configuration decisions, work instructions and key reports."), 60
+    ),
+    StandardDeliverable(_("Acceptance test"), _("Test scenarios written and the module's acceptance run."), 30),
+    StandardDeliverable(_("Training material"), _("End-user training material ready for the sessions."), 21),
+    StandardDeliverable(
+        _("Cutover and data migration"), _("Cutover steps and migrated opening balances reconciled."), 14
+    ),
+)

@@ -1,13 +1,18 @@
-"""Every write to business modules and Key User assignments. Each keeps the Key User rule."""
+"""Every write to business modules, their Key Users, end users and deliverables. Each keeps the Key
+User rule."""
 
+import datetime
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
+from modules.catalog import STANDARD_DELIVERABLES
+from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 from projects.models import Project
 
@@ -50,12 +55,16 @@ def key_user_rule_check(*, dropping: QuerySet[KeyUserAssignment]) -> None:
     )
 
 
-def _require_key_user(*, module: BusinessModule, membership: Membership) -> None:
-    if membership.project_id != module.project_id:
+def _require_member(*, project_id: int, membership: Membership) -> None:
+    if membership.project_id != project_id:
         raise ValidationError(
             _("%(person)s is not a member of this project.") % {"person": membership.user.display_name},
             code="other_project",
         )
+
+
+def _require_key_user(*, module: BusinessModule, membership: Membership) -> None:
+    _require_member(project_id=module.project_id, membership=membership)
     if not membership.is_key_user or not membership.is_active or not membership.user.is_active:
         raise ValidationError(
             _("%(person)s is not an active Key User of this project; change their role to Key User first.")
@@ -73,7 +82,8 @@ def module_create(
     description: str = "",
     in_scope: bool = True,
 ) -> BusinessModule:
-    """Create a module together with its Key Users: the first one is primary, the others backups.
+    """Create a module together with its Key Users (the first one is primary, the others backups) and
+    the project's standard deliverables, owned by the primary Key User.
 
     A module without a Key User is never created.
     """
@@ -91,6 +101,9 @@ def module_create(
                 membership=membership,
                 kind=KeyUserAssignment.Kind.PRIMARY if index == 0 else KeyUserAssignment.Kind.BACKUP,
             )
+        primary = next(iter(dict.fromkeys(key_users)))
+        for deliverable_type in deliverable_types_seed(project=project):
+            _deliverable_add(module=module, deliverable_type=deliverable_type, owner=primary)
     return module
 
 
@@ -167,22 +180,186 @@ def key_user_assignment_update(
     return updated
 
 
-def module_end_user_add(*, module: BusinessModule, membership: Membership) -> ModuleEndUser:
-    """Record that an end user works in a module (so they must be trained for it)."""
-    if membership.project_id != module.project_id:
+def _require_end_user(*, module: BusinessModule, membership: Membership) -> None:
+    _require_member(project_id=module.project_id, membership=membership)
+    if membership.role != Membership.Role.END_USER or not membership.is_active:
         raise ValidationError(
-            _("%(person)s is not a member of this project.") % {"person": membership.user.display_name},
-            code="other_project",
-        )
-    if membership.role != Membership.Role.END_USER:
-        raise ValidationError(
-            _("%(person)s is not an end user of this project.") % {"person": membership.user.display_name},
+            _("%(person)s is not an active end user of this project.") % {"person": membership.user.display_name},
             code="not_end_user",
         )
+
+
+def module_end_user_add(*, module: BusinessModule, membership: Membership) -> ModuleEndUser:
+    """Record that an end user works in a module (so they must be trained for it)."""
+    _require_end_user(module=module, membership=membership)
     with transaction.atomic():
         end_user, _created = ModuleEndUser.objects.get_or_create(module=module, membership=membership)
     return end_user
 
 
+def module_end_users_add(*, pairs: Sequence[tuple[BusinessModule, Membership]]) -> list[ModuleEndUser]:
+    """Record many (module, end user) pairs at once, e.g. from a roster import; pairs already recorded
+    are left as they are."""
+    for module, membership in pairs:
+        _require_end_user(module=module, membership=membership)
+    with transaction.atomic():
+        wanted = {(module.pk, membership.pk): (module, membership) for module, membership in pairs}
+        existing = set(
+            ModuleEndUser.objects.filter(
+                module_id__in={m for m, _p in wanted}, membership_id__in={p for _m, p in wanted}
+            ).values_list("module_id", "membership_id")
+        )
+        new = [ModuleEndUser(module=m, membership=p) for key, (m, p) in wanted.items() if key not in existing]
+        return bulk_create_with_history(new, ModuleEndUser, batch_size=500)
+
+
 def module_end_user_remove(*, end_user: ModuleEndUser) -> None:
     end_user.delete()
+
+
+def deliverable_types_seed(*, project: Project) -> list[DeliverableType]:
+    """The project's standard deliverables that new modules get; a project that has never had a list
+    starts from the built-in one. The caller holds the project's lock."""
+    if not DeliverableType.objects.filter(project=project).exists():
+        for position, entry in enumerate(STANDARD_DELIVERABLES, start=1):
+            DeliverableType.objects.create(
+                project=project,
+                name=str(entry.name),
+                description=str(entry.description),
+                position=position,
+                due_days_before_go_live=entry.due_days_before_go_live,
+            )
+    return list(DeliverableType.objects.filter(project=project, is_active=True).order_by("position", "name"))
+
+
+def _due_date(*, project: Project, deliverable_type: DeliverableType) -> datetime.date | None:
+    if deliverable_type.due_days_before_go_live is None:
+        return None
+    return project.target_go_live - datetime.timedelta(days=deliverable_type.due_days_before_go_live)
+
+
+def _deliverable_add(
+    *, module: BusinessModule, deliverable_type: DeliverableType, owner: Membership | None
+) -> Deliverable:
+    deliverable = Deliverable(
+        module=module,
+        deliverable_type=deliverable_type,
+        name=deliverable_type.name,
+        position=deliverable_type.position,
+        owner=owner,
+        due_date=_due_date(project=module.project, deliverable_type=deliverable_type),
+    )
+    deliverable.full_clean()
+    deliverable.save()
+    return deliverable
+
+
+def deliverable_type_create(
+    *,
+    project: Project,
+    name: str,
+    description: str = "",
+    due_days_before_go_live: int | None = None,
+    add_to_existing_modules: bool = False,
+) -> DeliverableType:
+    """Add a deliverable to the project's standard list; optionally to every existing module as well
+    (owned by the module's primary Key User)."""
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=project.pk)
+        deliverable_types_seed(project=project)
+        if DeliverableType.objects.filter(project=project, name__iexact=name.strip()).exists():
+            raise ValidationError(
+                _("The standard list already has a deliverable named “%(name)s”.") % {"name": name},
+                code="duplicate_deliverable_type",
+            )
+        last = DeliverableType.objects.filter(project=project).aggregate(last=Max("position"))["last"] or 0
+        deliverable_type = DeliverableType(
+            project=project,
+            name=name.strip(),
+            description=description,
+            due_days_before_go_live=due_days_before_go_live,
+            position=last + 1,
+        )
+        deliverable_type.full_clean()
+        deliverable_type.save()
+        if add_to_existing_modules:
+            modules = (
+                BusinessModule.objects.filter(project=project)
+                .exclude(deliverables__name__iexact=deliverable_type.name)
+                .select_related("project")
+                .order_by("id")
+            )
+            primaries = dict(
+                KeyUserAssignment.objects.filter(
+                    module__project=project, kind=KeyUserAssignment.Kind.PRIMARY
+                ).values_list("module_id", "membership_id")
+            )
+            owners = Membership.objects.in_bulk(primaries.values())
+            for module in modules:
+                owner = owners.get(primaries.get(module.pk))
+                _deliverable_add(module=module, deliverable_type=deliverable_type, owner=owner)
+    return deliverable_type
+
+
+def deliverable_type_update(
+    *,
+    deliverable_type: DeliverableType,
+    name: str,
+    description: str,
+    position: int,
+    due_days_before_go_live: int | None,
+    is_active: bool,
+) -> DeliverableType:
+    """Change an entry of the standard list. Deliverables already created keep their own name."""
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=deliverable_type.project_id)
+        clash = DeliverableType.objects.filter(project_id=deliverable_type.project_id, name__iexact=name.strip())
+        if clash.exclude(pk=deliverable_type.pk).exists():
+            raise ValidationError(
+                _("The standard list already has a deliverable named “%(name)s”.") % {"name": name},
+                code="duplicate_deliverable_type",
+            )
+        deliverable_type.name = name.strip()
+        deliverable_type.description = description
+        deliverable_type.position = position
+        deliverable_type.due_days_before_go_live = due_days_before_go_live
+        deliverable_type.is_active = is_active
+        deliverable_type.full_clean()
+        deliverable_type.save()
+    return deliverable_type
+
+
+def deliverable_update(
+    *,
+    deliverable: Deliverable,
+    acting_user,
+    status: str,
+    owner: Membership | None,
+    due_date: datetime.date | None,
+    note: str = "",
+) -> Deliverable:
+    """Change a deliverable's status, owner, due date or note. Signing off records who and when;
+    leaving the signed-off status clears them."""
+    with transaction.atomic():
+        deliverable = Deliverable.objects.select_for_update().select_related("module").get(pk=deliverable.pk)
+        if owner is not None:
+            _require_member(project_id=deliverable.module.project_id, membership=owner)
+            if not owner.is_active:
+                raise ValidationError(
+                    _("%(person)s is no longer active in this project; choose another owner.")
+                    % {"person": owner.user.display_name},
+                    code="inactive_owner",
+                )
+        if status == Deliverable.Status.SIGNED_OFF and not deliverable.is_signed_off:
+            deliverable.signed_off_by = acting_user
+            deliverable.signed_off_at = timezone.now()
+        elif status != Deliverable.Status.SIGNED_OFF:
+            deliverable.signed_off_by = None
+            deliverable.signed_off_at = None
+        deliverable.status = status
+        deliverable.owner = owner
+        deliverable.due_date = due_date
+        deliverable.note = note
+        deliverable.full_clean()
+        deliverable.save()
+    return deliverable

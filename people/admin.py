@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erpteam.admin import ServiceAdminMixin
 from people import services
-from people.models import Membership, User
+from people.models import Membership, RosterImport, User
 
 
 @admin.register(User)
@@ -58,3 +58,34 @@ class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for membership in queryset:
             services.membership_delete(membership=membership)
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    """Imports are uploaded and confirmed on the team page; here they can only be looked at."""
+
+    list_display = ("filename", "project", "uploaded_by", "status", "row_count", "created_at", "finished_at")
+    list_filter = ("status", "project")
+    list_select_related = ("project", "uploaded_by")
+    fields = (
+        "project",
+        "filename",
+        "uploaded_by",
+        "status",
+        "row_count",
+        "create_count",
+        "change_count",
+        "problems",
+        "created_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("rows", "changes")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -79,3 +79,52 @@ class Membership(models.Model):
     @property
     def is_consultant(self) -> bool:
         return self.role in (self.Role.APP_CONSULTANT, self.Role.TECH_CONSULTANT)
+
+
+class RosterImport(models.Model):
+    """An uploaded roster file between its preview and its confirmation, then its outcome.
+
+    The rows are kept as read, so the confirmation applies exactly what the preview showed, checked
+    again against the team as it is at that moment.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Refused")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="roster_imports", verbose_name=_("project")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    rows = models.JSONField(_("rows"), default=list)
+    changes = models.JSONField(_("changes"), default=list)
+    problems = models.JSONField(_("problems"), default=list)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    create_count = models.PositiveIntegerField(_("people to add"), default=0)
+    change_count = models.PositiveIntegerField(_("people to change"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["previewed", "queued", "done", "failed"]),
+                name="people_rosterimport_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

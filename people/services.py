@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from modules.models import KeyUserAssignment
+from modules.models import KeyUserAssignment, ModuleEndUser
 from modules.services import key_user_rule_check
 from people.models import Membership, User
 from projects.models import Project
@@ -53,15 +54,70 @@ def membership_create(*, project: Project, user: User, role: str, department: st
     return membership
 
 
+def person_add(
+    *,
+    project: Project,
+    role: str,
+    department: str = "",
+    user: User | None = None,
+    username: str = "",
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
+    """Add an existing account, or a new person (an account without a password yet), to a project."""
+    with transaction.atomic():
+        if user is None:
+            if User.objects.filter(username__iexact=username).exists():
+                raise ValidationError(
+                    _("An account with the username %(username)s already exists; add it as an existing account.")
+                    % {"username": username},
+                    code="duplicate_username",
+                )
+            try:
+                user = user_create(username=username, email=email, first_name=first_name, last_name=last_name)
+            except ValidationError as error:
+                raise ValidationError(error.messages, code="invalid_person") from error
+        return membership_create(project=project, user=user, role=role, department=department)
+
+
+def people_bulk_add(*, project: Project, people: list[tuple[User, str, str]]) -> list[Membership]:
+    """Add many people at once (a roster import): `people` holds (unsaved new account or existing
+    account, role, department). Accounts and memberships are written in batches; the caller has
+    checked each person, and the database's unique constraints refuse anything that slipped through."""
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=project.pk)
+        new_users = [user for user, _role, _department in people if user.pk is None]
+        taken = set(
+            User.objects.filter(username__in=[u.username for u in new_users]).values_list("username", flat=True)
+        )
+        if taken:
+            raise ValidationError(
+                _("These usernames are already taken: %(usernames)s.") % {"usernames": ", ".join(sorted(taken))},
+                code="duplicate_username",
+            )
+        for user in new_users:
+            user.set_unusable_password()
+        User.objects.bulk_create(new_users, batch_size=500)
+        memberships = [
+            Membership(project=project, user=user, role=role, department=department)
+            for user, role, department in people
+        ]
+        return bulk_create_with_history(memberships, Membership, batch_size=500)
+
+
 def membership_update(*, membership: Membership, role: str, department: str) -> Membership:
     """Change a member's role or department. Leaving the Key User role drops their module assignments,
-    which is refused where they are a module's last Key User."""
+    which is refused where they are a module's last Key User; leaving the end-user role drops the
+    modules they worked in as an end user."""
     with transaction.atomic():
         membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
         if membership.role == Membership.Role.KEY_USER and role != Membership.Role.KEY_USER:
             assignments = KeyUserAssignment.objects.filter(membership=membership)
             key_user_rule_check(dropping=assignments)
             assignments.delete()
+        if membership.role == Membership.Role.END_USER and role != Membership.Role.END_USER:
+            ModuleEndUser.objects.filter(membership=membership).delete()
         membership.role = role
         membership.department = department
         membership.full_clean()

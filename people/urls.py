@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from people import views
 
 app_name = "people"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.RosterView.as_view(), name="list"),
+    path("add/", views.PersonAddView.as_view(), name="create"),
+    path("export/", views.RosterExportView.as_view(), name="export"),
+    path("<int:membership_id>/edit/", views.MembershipUpdateView.as_view(), name="update"),
+    path("<int:membership_id>/deactivate/", views.MembershipDeactivateView.as_view(), name="deactivate"),
+    path("<int:membership_id>/reactivate/", views.MembershipActivateView.as_view(), name="activate"),
+    path("import/", views.RosterImportView.as_view(), name="import"),
+    path("import/template/", views.RosterTemplateView.as_view(), name="import_template"),
+    path("import/<int:import_id>/", views.RosterImportDetailView.as_view(), name="import_detail"),
+    path("import/<int:import_id>/confirm/", views.RosterImportConfirmView.as_view(), name="import_confirm"),
+]

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from modules import services as module_services
 from modules.catalog import CATALOG_BY_CODE
-from modules.models import BusinessModule
+from modules.models import BusinessModule, Deliverable
 from people import services as people_services
 from people.models import Membership, User
+from projects import services as project_services
 from projects.models import Project
 
 DEMO_PASSWORD = "erpteam-demo"
@@ -121,3 +122,133 @@ def seed_team(*, lang: str) -> Demo:
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@erpteam.local", DEMO_PASSWORD)
     return demo
+
+
+# The state of each module's standard deliverables, in the list's order (the rest are not started).
+S, D, P = Deliverable.Status.SIGNED_OFF, Deliverable.Status.DONE, Deliverable.Status.IN_PROGRESS
+DELIVERABLE_STATES = {
+    "fin-gl": [S, S, S, D, P],
+    "fin-ap": [S, S, D, P],
+    "fin-ar": [S, D, P, P],
+    "co": [S, P, P],
+    "wm": [S, S, D, D, P],
+    "mm-pur": [S, D, P],
+    "sd": [D, P, P],
+    "pp": [P, P],
+    "qm": [P],
+}
+
+# (from, to, days after the start, English note, Chinese note)
+PHASE_HISTORY = [
+    ("", Project.Phase.PREPARE, 0, "Kick-off with the client's steering committee.", "与客户指导委员会召开启动会。"),
+    (Project.Phase.PREPARE, Project.Phase.EXPLORE, 30, "Scope and team agreed.", "范围与团队已确认。"),
+    (
+        Project.Phase.EXPLORE,
+        Project.Phase.REALIZE,
+        85,
+        "Fit-to-standard workshops signed off.",
+        "标准匹配研讨会已签字确认。",
+    ),
+]
+
+SECOND_PROJECT_CODE = "hdpm-sz"
+# The Suzhou plant follows the first rollout: the same consultant and sponsor; Li Wei, a Key User of
+# the first rollout, only uses the system here (roles belong to the membership).
+SECOND_PEOPLE = [
+    ("consultant", None, None, Role.APP_CONSULTANT, "Vendor · Finance & Logistics", []),
+    ("manager", None, None, Role.MANAGER, "PMO", []),
+    ("keyuser", None, None, Role.END_USER, "Finance", ["fin-gl"]),
+    ("ku.qian", ("Ming", "Qian"), ("明", "钱"), Role.KEY_USER, "Suzhou · Finance", ["fin-gl"]),
+    ("ku.tang", ("Hui", "Tang"), ("慧", "唐"), Role.KEY_USER, "Suzhou · Warehouse", ["wm", "pp"]),
+    ("eu.song", ("Kai", "Song"), ("凯", "宋"), Role.END_USER, "Suzhou · Warehouse", ["wm"]),
+]
+
+
+def seed_planning(*, demo: Demo) -> None:
+    """The plan of the demo rollout: its phase history, end users in their modules, deliverables in
+    various states; and a second, smaller rollout of the same client in an earlier phase."""
+    project = demo.project
+    consultant = demo.members["consultant"].user
+    chinese = demo.lang == "zh-hans"
+    if not project.phase_changes.exists():
+        for from_phase, to_phase, days, note_en, note_zh in PHASE_HISTORY:
+            project_services.phase_change_record(
+                project=project,
+                from_phase=from_phase,
+                to_phase=to_phase,
+                changed_at=timezone.make_aware(
+                    datetime.datetime.combine(project.start_date + datetime.timedelta(days=days), datetime.time(10))
+                ),
+                changed_by=consultant,
+                note=note_zh if chinese else note_en,
+            )
+    module_services.module_end_users_add(
+        pairs=[
+            (demo.modules[code], membership)
+            for code in MODULES
+            for membership in demo.module_people(code, Role.END_USER)
+        ]
+    )
+    for code, states in DELIVERABLE_STATES.items():
+        deliverables = demo.modules[code].deliverables.order_by("position")
+        for deliverable, status in zip(deliverables, states, strict=False):
+            if deliverable.status != status:
+                module_services.deliverable_update(
+                    deliverable=deliverable,
+                    acting_user=consultant,
+                    status=status,
+                    owner=deliverable.owner,
+                    due_date=deliverable.due_date,
+                    note=deliverable.note,
+                )
+    _seed_second_project(demo=demo)
+
+
+def _seed_second_project(*, demo: Demo) -> None:
+    chinese = demo.lang == "zh-hans"
+    project = Project.objects.filter(code=SECOND_PROJECT_CODE).first()
+    if project is None:
+        project = project_services.project_create(
+            created_by=demo.members["consultant"].user,
+            code=SECOND_PROJECT_CODE,
+            name="华东精密机械 苏州工厂上线" if chinese else "Huadong Precision Suzhou plant rollout",
+            client="华东精密机械有限公司" if chinese else "Huadong Precision Machinery Co., Ltd.",
+            erp_product="SAP S/4HANA 2023",
+            start_date=demo.today - datetime.timedelta(days=20),
+            target_go_live=demo.today + datetime.timedelta(days=200),
+        )
+        project_services.project_phase_change(
+            project=project,
+            to_phase=Project.Phase.EXPLORE,
+            changed_by=demo.members["consultant"].user,
+            note="范围研讨会开始。" if chinese else "Scoping workshops start.",
+        )
+    members = {}
+    for username, en, zh, role, department, _codes in SECOND_PEOPLE:
+        user = demo.members[username].user if username in demo.members else None
+        if user is None:
+            user = _account(username, (zh[1] + zh[0], "") if chinese else en, "hdpm.example.cn")
+        membership = Membership.objects.filter(project=project, user=user).first()
+        if membership is None:
+            membership = people_services.membership_create(project=project, user=user, role=role, department=department)
+        members[username] = membership
+    for code in ("fin-gl", "wm", "pp"):
+        if BusinessModule.objects.filter(project=project, code=code).exists():
+            continue
+        entry = CATALOG_BY_CODE[code]
+        module = module_services.module_create(
+            project=project,
+            code=code,
+            name=str(entry.name),
+            description=str(entry.description),
+            key_users=[
+                members[u] for u, _en, _zh, r, _d, codes in SECOND_PEOPLE if r == Role.KEY_USER and code in codes
+            ],
+        )
+        module_services.module_end_users_add(
+            pairs=[
+                (module, members[u])
+                for u, _en, _zh, r, _d, codes in SECOND_PEOPLE
+                if r == Role.END_USER and code in codes
+            ]
+        )

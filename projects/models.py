@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +34,7 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=models.Q(target_go_live__gte=models.F("start_date")),
                 name="projects_project_go_live_after_start",
+                violation_error_message=_("The target go-live cannot be before the start date."),
             ),
             models.CheckConstraint(
                 condition=models.Q(phase__in=["prepare", "explore", "realize", "deploy", "hypercare", "closed"]),
@@ -41,3 +44,36 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+
+class PhaseChange(models.Model):
+    """A project's move from one phase to another: who, when, from → to, and why."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="phase_changes", verbose_name=_("project")
+    )
+    from_phase = models.CharField(_("from"), max_length=20, choices=Project.Phase.choices, blank=True)
+    to_phase = models.CharField(_("to"), max_length=20, choices=Project.Phase.choices)
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_phase=models.F("to_phase")), name="projects_phasechange_phase_differs"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.get_from_phase_display() or '—'} → {self.get_to_phase_display()}"

@@ -1,18 +1,206 @@
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
+from erpteam.permissions import Action, project_membership
 from erpteam.views import ProjectMixin
-from projects.selectors import memberships_for_user, project_modules
+from people.selectors import role_counts
+from projects import services
+from projects.forms import PhaseChangeForm, ProjectCreateForm, ProjectUpdateForm
+from projects.selectors import (
+    deliverable_totals,
+    memberships_for_user,
+    phase_history,
+    project_modules,
+    user_may_create_projects,
+)
 
 
 @require_GET
 def home(request):
-    return render(request, "projects/home.html", {"memberships": memberships_for_user(user=request.user)})
+    return render(
+        request,
+        "projects/home.html",
+        {
+            "memberships": memberships_for_user(user=request.user),
+            "may_create_projects": user_may_create_projects(user=request.user),
+        },
+    )
 
 
-class ProjectDetailView(ProjectMixin, TemplateView):
+class ProjectPageMixin(ProjectMixin):
+    """`ProjectMixin`, answering a method the view does not serve with 405 for every member, whatever
+    their role (outsiders still get 404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            project_membership(request.user, kwargs["project_id"])
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names when the form has that field,
+    otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ServiceFormMixin:
+    """A form whose valid submission calls one service (`perform`). A refusal is shown on the page
+    with the service's message and everything typed kept; success → message and redirect."""
+
+    success_message = ""
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        if message := self.get_success_message():
+            messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return self.success_message
+
+
+class ProjectFormView(ServiceFormMixin, ProjectPageMixin, FormView):
+    """A project page with one form; `templates/projects/form.html` unless a page has its own."""
+
+    template_name = "projects/form.html"
+    section = "overview"
+    page_title = ""
+    intro = ""
+    submit_label = _("Save")
+
+    def get_cancel_url(self) -> str:
+        return reverse("projects:detail", args=[self.project.pk])
+
+    def get_breadcrumbs(self) -> list[tuple[str, str]]:
+        """(label, link) of the pages between the project and this one."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            breadcrumbs=self.get_breadcrumbs(),
+            section=self.section,
+            page_title=self.page_title,
+            intro=self.intro,
+            submit_label=self.submit_label,
+            cancel_url=self.get_cancel_url(),
+            **kwargs,
+        )
+
+
+class ConfirmView(ProjectFormView):
+    """A confirmation page: one button that calls the service; a refusal is shown on the page."""
+
+    template_name = "projects/confirm.html"
+    form_class = forms.Form
+    danger = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(danger=self.danger, **kwargs)
+
+
+class ProjectDetailView(ProjectPageMixin, TemplateView):
+    """The project overview: phase, dates, modules and their Key Users, deliverables, team, history."""
+
     template_name = "projects/detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(modules=project_modules(project=self.project), **kwargs)
+        today = timezone.localdate()
+        phases = list(self.project.Phase)
+        return super().get_context_data(
+            section="overview",
+            modules=project_modules(project=self.project),
+            roles=role_counts(project=self.project),
+            deliverables=deliverable_totals(project=self.project, today=today),
+            history=phase_history(project=self.project)[:6],
+            phases=phases,
+            phase_index=phases.index(self.project.phase),
+            days_to_go_live=(self.project.target_go_live - today).days,
+            **kwargs,
+        )
+
+
+class ProjectCreateView(ServiceFormMixin, FormView):
+    """Start a new rollout; open to anyone who plans a project already, and to staff. For everyone
+    else the page does not exist."""
+
+    template_name = "projects/create.html"
+    form_class = ProjectCreateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not user_may_create_projects(user=request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.project_create(created_by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self):
+        return _("Project %(name)s created. Next: add its business modules and its team.") % {"name": self.result.name}
+
+    def get_success_url(self):
+        return reverse("modules:list", args=[self.result.pk])
+
+
+class ProjectUpdateView(ProjectFormView):
+    action = Action.PROJECT_PLAN
+    form_class = ProjectUpdateForm
+    page_title = _("Edit the project")
+    success_message = _("Project saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.project}
+
+    def perform(self, form):
+        return services.project_update(project=self.project, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("projects:detail", args=[self.project.pk])
+
+
+class PhaseChangeView(ProjectFormView):
+    action = Action.PROJECT_PLAN
+    template_name = "projects/phase_change.html"
+    form_class = PhaseChangeForm
+    page_title = _("Change the phase")
+    intro = _("The change is recorded in the project's history with your name, the time and your note.")
+    submit_label = _("Change the phase")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "initial": {"to_phase": self._next_phase()}}
+
+    def _next_phase(self):
+        phases = list(self.project.Phase)
+        return phases[min(phases.index(self.project.phase) + 1, len(phases) - 1)]
+
+    def perform(self, form):
+        return services.project_phase_change(project=self.project, changed_by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self):
+        return _("The project is now in the %(phase)s phase.") % {"phase": self.result.get_to_phase_display()}
+
+    def get_success_url(self):
+        return reverse("projects:detail", args=[self.project.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(history=phase_history(project=self.project), **kwargs)

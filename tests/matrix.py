@@ -22,9 +22,14 @@ MATRIX_MODULES = [
     "tests.projects.matrix",
     "tests.notifications.matrix",
     # matrix: planning
+    "tests.modules.matrix",
+    "tests.people.matrix",
     # matrix: training
+    "tests.training.matrix",
     # matrix: issues
+    "tests.issues.matrix",
     # matrix: acceptance
+    "tests.acceptance.matrix",
     # matrix: readiness
 ]
 

@@ -1,4 +1,4 @@
-from tests.matrix import ALL_ROLES, Route
+from tests.matrix import ALL_ROLES, CONSULTANTS, Route
 
 
 def project(world, which):
@@ -12,4 +12,8 @@ ROUTES = {
     "set_language": Route(get=None, post=ALL_ROLES, project_scoped=False, public=True),
     "health": Route(get=ALL_ROLES, post=None, project_scoped=False, public=True),
     "projects:detail": Route(kwargs=project, get=ALL_ROLES),
+    # Starting a project is for those who plan one already, and staff; for anyone else it does not exist.
+    "projects:create": Route(get=ALL_ROLES, post=ALL_ROLES, project_scoped=False, owners=CONSULTANTS | {"staff"}),
+    "projects:update": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
+    "projects:phase_change": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
 }

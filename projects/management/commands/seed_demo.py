@@ -2,15 +2,22 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
 
+from acceptance import demo as acceptance_demo
+from issues import demo as issues_demo
 from projects import demo
 from projects.models import Project
+from training import demo as training_demo
 
 # Each app's part of the demo, in dependency order; each step is idempotent and takes `demo`.
 STEPS = [
     # steps: planning
+    demo.seed_planning,
     # steps: training
+    training_demo.seed,
     # steps: issues
+    issues_demo.seed,
     # steps: acceptance
+    acceptance_demo.seed,
     # steps: readiness
 ]
 

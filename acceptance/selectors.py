@@ -1,0 +1,466 @@
+"""Reads of acceptance testing that pages, exports and the readiness dashboard share.
+
+Figures are aggregated in the database, and each function runs a fixed number of queries whatever the
+number of scenarios, runs and defects.
+
+A planned scenario's state in a cycle comes from its latest run there: not started (no run yet), in
+progress (the run is not finished), or the finished run's result (passed, failed, blocked).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from acceptance.models import (
+    AcceptanceException,
+    CycleScenario,
+    ModuleSignOff,
+    Result,
+    StepResult,
+    TestCycle,
+    TestRun,
+    TestScenario,
+    TestStep,
+)
+from erpteam.permissions import Action, allows
+from issues.models import Issue
+from modules.models import BusinessModule
+from people.models import Membership
+from projects.models import Project
+
+SEVERITIES = Issue.Severity.values
+
+
+class State:
+    """A planned scenario's state in a cycle (see the module docstring)."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    PASSED = Result.PASSED
+    FAILED = Result.FAILED
+    BLOCKED = Result.BLOCKED
+
+    choices = [
+        (NOT_STARTED, _("Not started")),
+        (IN_PROGRESS, _("In progress")),
+        (PASSED, _("Passed")),
+        (FAILED, _("Failed")),
+        (BLOCKED, _("Blocked")),
+    ]
+
+
+_RUN_STATE = Case(When(finished_at__isnull=True, then=Value(State.IN_PROGRESS)), default=F("result"))
+
+
+def _latest_runs(cycle_ref, scenario_ref) -> QuerySet[TestRun]:
+    return TestRun.objects.filter(cycle=cycle_ref, scenario=scenario_ref).order_by("-started_at", "-id")
+
+
+def _planned_states(planned: QuerySet[CycleScenario]) -> QuerySet[CycleScenario]:
+    latest = _latest_runs(OuterRef("cycle"), OuterRef("scenario"))
+    return planned.annotate(
+        state=Coalesce(Subquery(latest.annotate(state=_RUN_STATE).values("state")[:1]), Value(State.NOT_STARTED)),
+        latest_run_id=Subquery(latest.values("id")[:1]),
+    )
+
+
+@dataclass
+class Progress:
+    """Planned / run / passed / failed / blocked, and the open defects by severity, of some scenarios
+    in a cycle. The pass rate is the share of the planned scenarios that passed."""
+
+    planned: int = 0
+    passed: int = 0
+    failed: int = 0
+    blocked: int = 0
+    in_progress: int = 0
+    defects: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
+
+    @property
+    def run(self) -> int:
+        return self.passed + self.failed + self.blocked
+
+    @property
+    def not_started(self) -> int:
+        return self.planned - self.run - self.in_progress
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Percent of the planned scenarios whose latest run passed; None when nothing is planned."""
+        return round(100 * self.passed / self.planned, 1) if self.planned else None
+
+    @property
+    def open_defects(self) -> int:
+        return sum(self.defects.values())
+
+    @property
+    def open_s1_s2(self) -> int:
+        return self.defects[Issue.Severity.S1] + self.defects[Issue.Severity.S2]
+
+    def share(self, count: int) -> float:
+        return round(100 * count / self.planned, 1) if self.planned else 0
+
+    @property
+    def bar(self) -> list[tuple[str, str, int, float]]:
+        """(state, label, count, percent) for a stacked progress bar."""
+        labels = dict(State.choices)
+        counts = {
+            State.PASSED: self.passed,
+            State.FAILED: self.failed,
+            State.BLOCKED: self.blocked,
+            State.IN_PROGRESS: self.in_progress,
+        }
+        return [(state, labels[state], count, self.share(count)) for state, count in counts.items()]
+
+    def add(self, other: "Progress") -> None:
+        for name in ("planned", "passed", "failed", "blocked", "in_progress"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for severity, count in other.defects.items():
+            self.defects[severity] += count
+
+
+def _progress_by(planned: QuerySet[CycleScenario], key: str, cls: type[Progress] = Progress) -> dict[int, Progress]:
+    rows = (
+        _planned_states(planned)
+        .order_by()
+        .values(key)
+        .annotate(
+            planned_count=Count("id"),
+            passed=Count("id", filter=Q(state=State.PASSED)),
+            failed=Count("id", filter=Q(state=State.FAILED)),
+            blocked=Count("id", filter=Q(state=State.BLOCKED)),
+            in_progress=Count("id", filter=Q(state=State.IN_PROGRESS)),
+        )
+    )
+    return {
+        row[key]: cls(
+            planned=row["planned_count"],
+            passed=row["passed"],
+            failed=row["failed"],
+            blocked=row["blocked"],
+            in_progress=row["in_progress"],
+        )
+        for row in rows
+    }
+
+
+def _open_defects_by(issues: QuerySet[Issue], key: str) -> dict[int, dict[str, int]]:
+    rows = (
+        issues.open()
+        .order_by()
+        .values(group=F(key))
+        .annotate(**{s: Count("id", distinct=True, filter=Q(severity=s)) for s in SEVERITIES})
+    )
+    return {row["group"]: {s: row[s] for s in SEVERITIES} for row in rows}
+
+
+def _cycle_defects(cycle: TestCycle) -> QuerySet[Issue]:
+    return Issue.objects.filter(acceptance_step_results__run__cycle=cycle)
+
+
+def blocking_defects(*, cycle: TestCycle, module: BusinessModule) -> QuerySet[Issue]:
+    """Open S1/S2 defects raised from the module's scenarios in this cycle: they refuse a sign-off."""
+    return (
+        _cycle_defects(cycle)
+        .open()
+        .filter(
+            severity__in=[Issue.Severity.S1, Issue.Severity.S2],
+            acceptance_step_results__run__scenario__module=module,
+        )
+        .distinct()
+        .order_by("number")
+    )
+
+
+# --- cycles ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CycleOverview:
+    cycle: TestCycle
+    progress: Progress
+    modules: int
+    signed_off: int
+
+
+def cycles_overview(*, project: Project) -> list[CycleOverview]:
+    """The project's cycles, latest first, each with its progress over all its scenarios."""
+    cycles = list(
+        TestCycle.objects.filter(project=project).annotate(
+            module_count=Count("planned__scenario__module", distinct=True),
+            sign_off_count=Count("sign_offs", distinct=True),
+        )
+    )
+    progress = _progress_by(CycleScenario.objects.filter(cycle__project=project), "cycle")
+    defects = _open_defects_by(
+        Issue.objects.filter(acceptance_step_results__run__cycle__project=project),
+        "acceptance_step_results__run__cycle",
+    )
+    overview = []
+    for cycle in cycles:
+        figures = progress.get(cycle.pk, Progress())
+        figures.defects.update(defects.get(cycle.pk, {}))
+        overview.append(CycleOverview(cycle, figures, cycle.module_count, cycle.sign_off_count))
+    return overview
+
+
+def cycle_get(*, project: Project, pk: int) -> TestCycle:
+    return get_object_or_404(TestCycle, project=project, pk=pk)
+
+
+@dataclass
+class ModuleProgress(Progress):
+    module: BusinessModule | None = None
+    sign_off: ModuleSignOff | None = None
+    exception: AcceptanceException | None = None
+
+    @property
+    def signed_off(self) -> bool:
+        return self.sign_off is not None
+
+
+def _module_rows(cycle: TestCycle, cls: type[ModuleProgress]) -> dict[int, ModuleProgress]:
+    """Module id → its progress, open defects, sign-off and exception in the cycle, for the modules
+    with scenarios planned (or a sign-off) in it. Four queries."""
+    rows = _progress_by(CycleScenario.objects.filter(cycle=cycle), "scenario__module", cls)
+    defects = _open_defects_by(_cycle_defects(cycle), "acceptance_step_results__run__scenario__module")
+    sign_offs = {s.module_id: s for s in ModuleSignOff.objects.filter(cycle=cycle).select_related("signed_by__user")}
+    exceptions = {
+        e.module_id: e for e in AcceptanceException.objects.filter(cycle=cycle).select_related("consultant__user")
+    }
+    for module_id in rows.keys() | sign_offs.keys():
+        row = rows.setdefault(module_id, cls())
+        row.defects.update(defects.get(module_id, {}))
+        row.sign_off = sign_offs.get(module_id)
+        row.exception = exceptions.get(module_id)
+    return rows
+
+
+def cycle_progress(*, cycle: TestCycle) -> list[ModuleProgress]:
+    """Per module with scenarios planned in the cycle, by name: its progress, open defects, sign-off
+    and exception. Five queries."""
+    rows = _module_rows(cycle, ModuleProgress)
+    modules = BusinessModule.objects.filter(pk__in=rows.keys()).order_by("name")
+    for module in modules:
+        rows[module.pk].module = module
+    return [rows[module.pk] for module in modules]
+
+
+def progress_total(rows: list[ModuleProgress]) -> Progress:
+    total = Progress()
+    for row in rows:
+        total.add(row)
+    return total
+
+
+def cycle_scenarios(*, cycle: TestCycle) -> QuerySet[CycleScenario]:
+    """The scenarios planned in a cycle with their state, their open defects from the cycle and their
+    runs there (latest first, as `scenario.cycle_runs`)."""
+    open_defects = (
+        Issue.objects.open()
+        .filter(acceptance_step_results__run__cycle=cycle, acceptance_step_results__run__scenario=OuterRef("scenario"))
+        .order_by()
+        .values("acceptance_step_results__run__scenario")
+        .annotate(n=Count("id", distinct=True))
+        .values("n")[:1]
+    )
+    return (
+        _planned_states(CycleScenario.objects.filter(cycle=cycle))
+        .annotate(open_defects=Coalesce(Subquery(open_defects, output_field=IntegerField()), 0))
+        .select_related("scenario__module", "scenario__owner__user")
+        .prefetch_related(
+            Prefetch(
+                "scenario__runs",
+                queryset=TestRun.objects.filter(cycle=cycle)
+                .select_related("tester__user")
+                .order_by("-started_at", "-id"),
+                to_attr="cycle_runs",
+            )
+        )
+        .order_by("scenario__module__name", "scenario__reference")
+    )
+
+
+def _started_first(cycles: QuerySet[TestCycle], today: datetime.date | None) -> QuerySet[TestCycle]:
+    """Cycles already started, latest first, then those to come, soonest last."""
+    today = today or timezone.localdate()
+    return cycles.order_by(Case(When(start_date__lte=today, then=0), default=1), "-start_date", "-id")
+
+
+def latest_uat_cycle(*, project: Project, today: datetime.date | None = None) -> TestCycle | None:
+    """The UAT cycle that counts for readiness: the latest one already started, else the next one."""
+    return _started_first(TestCycle.objects.filter(project=project, kind=TestCycle.Kind.UAT), today).first()
+
+
+def module_acceptance_panel(*, module: BusinessModule, membership: Membership) -> dict:
+    """Context of the acceptance card on a module's page (four queries), for those who read acceptance
+    tests: its number of scenarios, the latest cycle it is tested in with its progress there, and the
+    Key User's sign-off of that cycle."""
+    if not allows(membership, Action.ACCEPTANCE_VIEW):
+        return {}
+    cycle = _started_first(TestCycle.objects.filter(planned__scenario__module=module), None).first()
+    progress = sign_off = None
+    if cycle is not None:
+        progress = _progress_by(CycleScenario.objects.filter(cycle=cycle, scenario__module=module), "cycle")[cycle.pk]
+        sign_off = ModuleSignOff.objects.filter(cycle=cycle, module=module).select_related("signed_by__user").first()
+    return {
+        "acceptance_panel": {
+            "scenarios": TestScenario.objects.filter(module=module).count(),
+            "cycle": cycle,
+            "progress": progress,
+            "sign_off": sign_off,
+        }
+    }
+
+
+# --- scenarios -------------------------------------------------------------------------------------------
+
+
+def _count(queryset: QuerySet, group: str) -> Subquery:
+    counted = queryset.order_by().values(group).annotate(n=Count("id")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def scenario_list(*, project: Project) -> QuerySet[TestScenario]:
+    """The project's scenarios with their module, owner, other modules, number of steps and runs, and
+    the result of their latest finished run in any cycle."""
+    last_run = TestRun.objects.filter(scenario=OuterRef("pk"), finished_at__isnull=False).order_by("-started_at", "-id")
+    return (
+        TestScenario.objects.filter(project=project)
+        .select_related("module", "owner__user")
+        .prefetch_related(Prefetch("related_modules", queryset=BusinessModule.objects.order_by("name")))
+        .annotate(
+            step_count=_count(TestStep.objects.filter(scenario=OuterRef("pk")), "scenario"),
+            run_count=_count(TestRun.objects.filter(scenario=OuterRef("pk")), "scenario"),
+            last_result=Subquery(last_run.values("result")[:1]),
+        )
+        .order_by("module__name", "reference")
+    )
+
+
+def scenario_detail(*, project: Project, pk: int) -> TestScenario:
+    """A scenario with its steps, other modules, the cycles it is planned in and every run (latest
+    first) with the defects raised from it."""
+    return get_object_or_404(
+        TestScenario.objects.select_related("module", "owner__user").prefetch_related(
+            "steps",
+            Prefetch("related_modules", queryset=BusinessModule.objects.order_by("name")),
+            Prefetch(
+                "planned_in", queryset=CycleScenario.objects.select_related("cycle").order_by("-cycle__start_date")
+            ),
+            Prefetch(
+                "runs",
+                queryset=TestRun.objects.select_related("cycle", "tester__user")
+                .prefetch_related(
+                    Prefetch(
+                        "step_results",
+                        queryset=StepResult.objects.filter(defect__isnull=False).select_related("defect"),
+                        to_attr="defect_steps",
+                    )
+                )
+                .order_by("-started_at", "-id"),
+            ),
+        ),
+        project=project,
+        pk=pk,
+    )
+
+
+# --- runs ------------------------------------------------------------------------------------------------
+
+
+def run_get(*, project: Project, pk: int) -> TestRun:
+    """A run of the project with what its page shows: the cycle, the scenario and its module, the
+    tester, each step's result with who recorded it and its defect."""
+    return get_object_or_404(
+        TestRun.objects.select_related(
+            "cycle", "scenario__module", "tester__user", "started_by__user"
+        ).prefetch_related(
+            Prefetch(
+                "step_results",
+                queryset=StepResult.objects.select_related("recorded_by__user", "defect").order_by("order"),
+            )
+        ),
+        cycle__project=project,
+        pk=pk,
+    )
+
+
+def runs_of(*, run: TestRun) -> QuerySet[TestRun]:
+    """Every run of the same scenario in the same cycle, latest first."""
+    return _latest_runs(run.cycle_id, run.scenario_id).select_related("tester__user")
+
+
+def defect_sources(*, issue: Issue) -> list[StepResult]:
+    """The test steps a defect was raised from, with their run, cycle and scenario (one query): the
+    issue's page shows them with `acceptance/_raised_from.html`."""
+    return list(
+        StepResult.objects.filter(defect=issue)
+        .select_related("run__cycle", "run__scenario")
+        .order_by("run__started_at")
+    )
+
+
+def runs_for_tester(*, membership: Membership) -> QuerySet[TestRun]:
+    """The runs a member is the tester of: unfinished first, then the latest."""
+    return (
+        TestRun.objects.filter(tester=membership)
+        .select_related("cycle", "scenario__module")
+        .annotate(
+            steps_left=_count(StepResult.objects.filter(run=OuterRef("pk"), status=Result.NOT_RUN), "run"),
+        )
+        .order_by(F("finished_at").desc(nulls_first=True), "-started_at", "-id")
+    )
+
+
+# --- readiness -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleAcceptance(ModuleProgress):
+    """A module's acceptance in the latest UAT cycle, with the evidence readiness links to."""
+
+    cycle: TestCycle | None = None
+    failed_runs: list[TestRun] = field(default_factory=list)
+    open_defect_list: list[Issue] = field(default_factory=list)
+
+
+def module_acceptance_status(*, project: Project, today: datetime.date | None = None) -> dict[int, ModuleAcceptance]:
+    """For each module of the project, its acceptance in the latest UAT cycle (see `latest_uat_cycle`):
+    planned / run / passed / failed / blocked, pass rate (None when nothing of it is planned), whether
+    its Key User signed it off, the failed or blocked runs that stand (latest run of a scenario), and
+    the open defects raised in the cycle. At most eight queries; empty figures without a UAT cycle."""
+    modules = list(BusinessModule.objects.filter(project=project).order_by("name"))
+    cycle = latest_uat_cycle(project=project, today=today)
+    if cycle is None:
+        return {m.pk: ModuleAcceptance(module=m) for m in modules}
+    rows = _module_rows(cycle, ModuleAcceptance)
+    status = {}
+    for module in modules:
+        status[module.pk] = row = rows.get(module.pk) or ModuleAcceptance()
+        row.module, row.cycle = module, cycle
+    latest_id = Subquery(_latest_runs(cycle.pk, OuterRef("scenario")).values("id")[:1])
+    failed_runs = (
+        TestRun.objects.filter(cycle=cycle, finished_at__isnull=False, result__in=[Result.FAILED, Result.BLOCKED])
+        .annotate(latest_id=latest_id)
+        .filter(pk=F("latest_id"))
+        .select_related("scenario", "tester__user")
+        .order_by("scenario__reference")
+    )
+    for run in failed_runs:
+        status[run.scenario.module_id].failed_runs.append(run)
+    defects = (
+        _cycle_defects(cycle)
+        .open()
+        .annotate(test_module=F("acceptance_step_results__run__scenario__module"))
+        .distinct()
+        .order_by("severity", "number")
+    )
+    for issue in defects:
+        status[issue.test_module].open_defect_list.append(issue)
+    return status

@@ -1,0 +1,137 @@
+"""Reads of issues that pages and dashboards share. Each list starts from what the member may see."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from erpteam.permissions import Action, Scope, allows, scope_of
+from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, SolutionOption
+from people.models import Membership
+from projects.models import Project
+
+Role = Membership.Role
+# The roles that work issues: they can be assigned one.
+WORKER_ROLES = frozenset({Role.APP_CONSULTANT, Role.TECH_CONSULTANT, Role.KEY_USER, Role.IT_USER})
+# A module with this many open training-gap issues gets a suggestion to schedule a refresher.
+REFRESHER_THRESHOLD = 3
+
+
+def issues_visible(*, membership: Membership) -> QuerySet[Issue]:
+    """The project's issues this member may see: all of them, or, for end users, those raised for them."""
+    scope = scope_of(membership, Action.ISSUE_VIEW)
+    issues = Issue.objects.filter(project_id=membership.project_id)
+    if scope == Scope.ALL:
+        return issues
+    if scope == Scope.OWN:
+        return issues.filter(Q(affected_end_user=membership) | Q(reporter=membership))
+    return issues.none()
+
+
+def issue_list(*, membership: Membership) -> QuerySet[Issue]:
+    """Visible issues with everything a list row shows."""
+    return issues_visible(membership=membership).select_related(
+        "module", "assignee__user", "reporter__user", "affected_end_user__user", "waiting_on__user"
+    )
+
+
+def issue_detail(*, membership: Membership, issue_id: int) -> Issue:
+    """One visible issue with its conversation, alternatives, decisions and timeline; 404 otherwise."""
+    issues = (
+        issue_list(membership=membership)
+        .select_related("project")
+        .prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.select_related("author__user")),
+            Prefetch("options", queryset=SolutionOption.objects.select_related("author__user")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("decided_by__user", "option")),
+            Prefetch("escalations", queryset=Escalation.objects.select_related("escalated_by__user")),
+            Prefetch(
+                "events", queryset=IssueEvent.objects.select_related("actor__user").order_by("-created_at", "-id")
+            ),
+            "attachments",
+        )
+    )
+    return get_object_or_404(issues, pk=issue_id)
+
+
+def issue_for_action(*, membership: Membership, issue_id: int) -> Issue:
+    """A visible issue, without its related lists (for the POST handlers); 404 otherwise."""
+    return get_object_or_404(issues_visible(membership=membership).select_related("project", "module"), pk=issue_id)
+
+
+def project_members(*, project: Project, roles=None) -> QuerySet[Membership]:
+    members = Membership.objects.active().filter(project=project).select_related("user")
+    return members.filter(role__in=roles) if roles is not None else members
+
+
+def issue_workers(*, project: Project) -> QuerySet[Membership]:
+    """Who an issue can be assigned to."""
+    return project_members(project=project, roles=WORKER_ROLES)
+
+
+def _counts_by_module(issues: QuerySet[Issue]) -> dict[int, dict]:
+    now = timezone.now()
+    open_q = Q(status__in=Issue.OPEN_STATUSES)
+    rows = (
+        issues.values("module_id")
+        .annotate(
+            open=Count("id", filter=open_q),
+            open_s1=Count("id", filter=open_q & Q(severity=Issue.Severity.S1)),
+            open_s2=Count("id", filter=open_q & Q(severity=Issue.Severity.S2)),
+            open_s3=Count("id", filter=open_q & Q(severity=Issue.Severity.S3)),
+            open_s4=Count("id", filter=open_q & Q(severity=Issue.Severity.S4)),
+            open_blocking=Count("id", filter=open_q & Q(blocks_go_live=True)),
+            open_s1_s2=Count("id", filter=open_q & Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2])),
+            overdue=Count("id", filter=Issue.overdue_q(now)),
+            open_training_gap=Count("id", filter=open_q & Q(category=Issue.Category.TRAINING_GAP)),
+        )
+        .order_by()
+    )
+    return {
+        row.pop("module_id"): {**row, "refresher_suggested": row["open_training_gap"] >= REFRESHER_THRESHOLD}
+        for row in rows
+    }
+
+
+def module_issue_counts(*, project: Project, module_ids=None) -> dict[int, dict]:
+    """Per module (id → counts), in one query: open issues, open by severity, open blocking go-live,
+    open S1/S2, overdue, open training gaps, and whether a refresher session is worth suggesting.
+    Modules without issues are absent: read with `.get(module_id, EMPTY_COUNTS)`."""
+    issues = Issue.objects.filter(project=project)
+    if module_ids is not None:
+        issues = issues.filter(module_id__in=module_ids)
+    return _counts_by_module(issues)
+
+
+def module_issue_summary(*, module) -> dict:
+    """The counts of one module (for its page), in one query."""
+    return _counts_by_module(Issue.objects.filter(module_id=module.pk)).get(module.pk, EMPTY_COUNTS)
+
+
+EMPTY_COUNTS = {
+    "open": 0,
+    "open_s1": 0,
+    "open_s2": 0,
+    "open_s3": 0,
+    "open_s4": 0,
+    "open_blocking": 0,
+    "open_s1_s2": 0,
+    "overdue": 0,
+    "open_training_gap": 0,
+    "refresher_suggested": False,
+}
+
+
+def module_issue_panel(*, module, membership: Membership) -> dict:
+    """Context of the issues card on a module's page (one query), for members who see all issues."""
+    if scope_of(membership, Action.ISSUE_VIEW) != Scope.ALL:
+        return {}
+    counts = module_issue_summary(module=module)
+    styles = {"s1": "danger", "s2": "warning", "s3": "info", "s4": "secondary"}
+    return {
+        "issue_counts": counts,
+        "issue_severity_counts": [
+            (label, counts[f"open_{value}"], styles[value]) for value, label in Issue.Severity.choices
+        ],
+        "can_log_issue": allows(membership, Action.ISSUE_LOG, module_id=module.pk),
+        "can_schedule_refresher": allows(membership, Action.TRAINING_SCHEDULE, module_id=module.pk),
+    }

@@ -1,0 +1,113 @@
+"""Reads of business modules that several pages share: each prefetches what its pages show."""
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
+from people.models import Membership
+
+Status = Deliverable.Status
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A per-module count as a subquery, so several counts never multiply each other's joins."""
+    counted = queryset.filter(module=OuterRef("pk")).order_by().values("module").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def key_user_assignments_ordered() -> QuerySet[KeyUserAssignment]:
+    """Primary first, then backups by name, with the person."""
+    return KeyUserAssignment.objects.select_related("membership__user").order_by(
+        "-kind", "membership__user__last_name", "membership__user__first_name", "membership__user__username"
+    )
+
+
+def with_progress(modules: QuerySet[BusinessModule]) -> QuerySet[BusinessModule]:
+    """Modules with their Key Users prefetched and counts of end users and deliverables by status."""
+    return modules.prefetch_related(Prefetch("key_user_assignments", queryset=key_user_assignments_ordered())).annotate(
+        end_user_count=_count(ModuleEndUser.objects.all()),
+        deliverable_count=_count(Deliverable.objects.all()),
+        deliverable_done_count=_count(Deliverable.objects.filter(status=Status.DONE)),
+        deliverable_signed_off_count=_count(Deliverable.objects.filter(status=Status.SIGNED_OFF)),
+    )
+
+
+def module_list(*, project) -> QuerySet[BusinessModule]:
+    """A project's modules, in scope first, with Key Users and progress."""
+    return with_progress(BusinessModule.objects.filter(project=project)).order_by("-in_scope", "name")
+
+
+def module_detail(*, project, module_id: int) -> BusinessModule:
+    """One module of the project (404 for another project's) with everything its page shows."""
+    queryset = BusinessModule.objects.filter(project=project).prefetch_related(
+        Prefetch("key_user_assignments", queryset=key_user_assignments_ordered()),
+        Prefetch(
+            "end_users",
+            queryset=ModuleEndUser.objects.select_related("membership__user").order_by(
+                "membership__user__last_name", "membership__user__first_name", "membership__user__username"
+            ),
+        ),
+        Prefetch(
+            "deliverables",
+            queryset=Deliverable.objects.select_related("owner__user", "signed_off_by").order_by("position", "name"),
+        ),
+    )
+    return get_object_or_404(queryset, pk=module_id)
+
+
+def project_key_users(*, project) -> QuerySet[Membership]:
+    """Active Key Users of the project: the people a module's Key Users are chosen from."""
+    return (
+        Membership.objects.active()
+        .filter(project=project, role=Membership.Role.KEY_USER)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def project_end_users(*, project) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(project=project, role=Membership.Role.END_USER)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def deliverable_owners(*, project) -> QuerySet[Membership]:
+    """Who may own a deliverable: the project's active members other than end users."""
+    return (
+        Membership.objects.active()
+        .filter(project=project)
+        .exclude(role=Membership.Role.END_USER)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def deliverable_types(*, project) -> QuerySet[DeliverableType]:
+    return (
+        DeliverableType.objects.filter(project=project)
+        .annotate(usage=Count("deliverables"))
+        .order_by("position", "name")
+    )
+
+
+def key_user_matrix(*, project) -> tuple[list[Membership], list[tuple[BusinessModule, dict[int, str]]]]:
+    """The module × Key User matrix: the Key Users (columns) and, per module, membership id → kind."""
+    modules = list(
+        BusinessModule.objects.filter(project=project)
+        .prefetch_related(Prefetch("key_user_assignments", queryset=key_user_assignments_ordered()))
+        .order_by("-in_scope", "name")
+    )
+    people: dict[int, Membership] = {}
+    rows = []
+    for module in modules:
+        kinds = {}
+        for assignment in module.key_user_assignments.all():
+            people.setdefault(assignment.membership_id, assignment.membership)
+            kinds[assignment.membership_id] = assignment.kind
+        rows.append((module, kinds))
+    columns = sorted(people.values(), key=lambda m: (m.user.last_name, m.user.first_name, m.user.username))
+    return columns, rows

@@ -1,0 +1,27 @@
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from people import imports
+from people.models import RosterImport
+
+
+@shared_task(acks_late=True)
+def roster_import_run(import_id: int) -> str:
+    """Apply a confirmed roster import. A second run finds it no longer queued and does nothing."""
+    return imports.roster_import_apply(import_id=import_id).status
+
+
+@shared_task
+def roster_imports_sweep() -> int:
+    """Start imports still queued a while after their confirmation (the broker was down then)."""
+    stale = timezone.now() - datetime.timedelta(minutes=5)
+    ids = list(
+        RosterImport.objects.filter(status=RosterImport.Status.QUEUED, created_at__lt=stale).values_list(
+            "pk", flat=True
+        )
+    )
+    for import_id in ids:
+        roster_import_run.delay(import_id)
+    return len(ids)

@@ -1,0 +1,282 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from erpteam.permissions import Action
+from erpteam.tabular import table_response
+from modules.forms import KEY_USER_RULE
+from modules.models import KeyUserAssignment
+from people import imports, services
+from people.filters import RosterFilter
+from people.forms import MembershipForm, PersonAddForm, RosterImportForm
+from people.models import Membership, RosterImport
+from people.selectors import recent_imports, role_counts, roster
+from projects.views import ConfirmView, ProjectFormView, ProjectPageMixin
+
+PAGE_SIZE = 25
+SHOWN_CHANGES = 200
+
+
+class TeamPageMixin:
+    section = "team"
+
+    def get_cancel_url(self) -> str:
+        return reverse("people:list", args=[self.project.pk])
+
+    get_success_url = get_cancel_url
+
+    def get_breadcrumbs(self):
+        return [(_("Team"), self.get_cancel_url())]
+
+
+class RosterView(ProjectPageMixin, TemplateView):
+    action = Action.TEAM_VIEW
+    template_name = "people/list.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = RosterFilter(self.request.GET or None, queryset=roster(project=self.project), project=self.project)
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            section="team",
+            filter=filterset,
+            page=page,
+            query=query.urlencode(),
+            roles=role_counts(project=self.project),
+            **kwargs,
+        )
+
+
+class PersonAddView(TeamPageMixin, ProjectFormView):
+    action = Action.TEAM_MANAGE
+    form_class = PersonAddForm
+    page_title = gettext_lazy("Add a person to the team")
+    intro = gettext_lazy(
+        "Add someone who already has an account, or a new person: they get an account without a password, "
+        "to be set by an administrator or through a password reset."
+    )
+    submit_label = gettext_lazy("Add to the team")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        person = {} if data.get("user") else form.new_person()
+        return services.person_add(
+            project=self.project, role=data["role"], department=data["department"], user=data.get("user"), **person
+        )
+
+    def get_success_message(self):
+        return _("%(person)s joined the team as %(role)s.") % {
+            "person": self.result.user.display_name,
+            "role": self.result.get_role_display(),
+        }
+
+
+class MemberMixin(TeamPageMixin):
+    def get_member(self) -> Membership:
+        if not hasattr(self, "member"):
+            self.member = get_object_or_404(
+                Membership.objects.select_related("user"), project=self.project, pk=self.kwargs["membership_id"]
+            )
+        return self.member
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.get_member(), **kwargs)
+
+
+class MembershipUpdateView(MemberMixin, ProjectFormView):
+    action = Action.TEAM_MANAGE
+    form_class = MembershipForm
+    success_message = gettext_lazy("Saved.")
+
+    @property
+    def page_title(self):
+        return _("Role and department of %(person)s") % {"person": self.get_member().user.display_name}
+
+    intro = KEY_USER_RULE
+
+    def get_form_kwargs(self):
+        # A copy: the form must not change the member shown in the page header if the service refuses.
+        member = Membership.objects.get(pk=self.get_member().pk)
+        return {**super().get_form_kwargs(), "instance": member}
+
+    def perform(self, form):
+        return services.membership_update(membership=self.get_member(), **form.cleaned_data)
+
+
+class MembershipDeactivateView(MemberMixin, ConfirmView):
+    action = Action.TEAM_MANAGE
+    submit_label = gettext_lazy("Deactivate")
+
+    @property
+    def page_title(self):
+        return _("Deactivate %(person)s?") % {"person": self.get_member().user.display_name}
+
+    @property
+    def intro(self):
+        return _(
+            "They lose access to this project; their history stays. %(rule)s A module's only Key User cannot be "
+            "deactivated until another Key User is assigned."
+        ) % {"rule": KEY_USER_RULE}
+
+    def perform(self, form):
+        return services.membership_deactivate(membership=self.get_member())
+
+    def get_success_message(self):
+        return _("%(person)s is deactivated.") % {"person": self.result.user.display_name}
+
+
+class MembershipActivateView(MemberMixin, ConfirmView):
+    action = Action.TEAM_MANAGE
+    danger = False
+    submit_label = gettext_lazy("Reactivate")
+    intro = gettext_lazy("They get access to this project again, in the role they had.")
+
+    @property
+    def page_title(self):
+        return _("Reactivate %(person)s?") % {"person": self.get_member().user.display_name}
+
+    def perform(self, form):
+        return services.membership_activate(membership=self.get_member())
+
+    def get_success_message(self):
+        return _("%(person)s is active again.") % {"person": self.result.user.display_name}
+
+
+def _roster_row(member: Membership) -> list:
+    """A member as a row of the roster file: the same columns the import reads."""
+    assignments = list(member.key_user_assignments.all())
+    kinds = {a.kind for a in assignments}
+    if len(kinds) == 1:
+        modules = "; ".join(a.module.code for a in assignments)
+        kind = KeyUserAssignment.Kind(kinds.pop()).label
+    else:
+        modules = "; ".join(f"{a.module.code}:{a.kind}" for a in assignments)
+        kind = ""
+    if member.role == Membership.Role.END_USER:
+        modules = "; ".join(e.module.code for e in member.end_user_modules.all())
+    return [
+        member.user.get_full_name(),
+        member.user.username,
+        member.user.email,
+        member.department,
+        member.get_role_display(),
+        modules,
+        kind,
+        _("yes") if member.is_active and member.user.is_active else _("no"),
+    ]
+
+
+class RosterExportView(ProjectPageMixin, View):
+    action = Action.TEAM_VIEW
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return table_response(
+            filename=f"{self.project.code}-team",
+            header=[*imports.COLUMNS, "active"],
+            rows=[_roster_row(member) for member in roster(project=self.project)],
+            file_format=request.GET.get("format", "csv"),
+        )
+
+
+class RosterTemplateView(ProjectPageMixin, View):
+    """An import template: the columns and three example rows using this project's modules."""
+
+    action = Action.TEAM_MANAGE
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        codes = list(self.project.modules.order_by("name").values_list("code", flat=True)[:2]) or ["fin-gl"]
+        rows = [
+            ["Li Wei", "li.wei", "li.wei@example.com", "Finance", "key_user", codes[0], "primary"],
+            ["Chen Mei", "", "chen.mei@example.com", "Finance", "end_user", "; ".join(codes), ""],
+            ["Wang Hong", "wang.hong", "", "PMO", "manager", "", ""],
+        ]
+        return table_response(
+            filename="roster-template", header=imports.COLUMNS, rows=rows, file_format=request.GET.get("format", "csv")
+        )
+
+
+class RosterImportView(TeamPageMixin, ProjectFormView):
+    """Upload a roster file; the next page previews it."""
+
+    action = Action.TEAM_MANAGE
+    form_class = RosterImportForm
+    template_name = "people/import.html"
+
+    def perform(self, form):
+        upload = form.cleaned_data["file"]
+        return imports.roster_import_create(
+            project=self.project, uploaded_by=self.request.user, filename=upload.name, data=upload.read()
+        )
+
+    def get_success_url(self):
+        return reverse("people:import_detail", args=[self.project.pk, self.result.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            imports=recent_imports(project=self.project)[:10],
+            columns=imports.COLUMNS,
+            inline_limit=imports.INLINE_LIMIT,
+            key_user_rule=KEY_USER_RULE,
+            **kwargs,
+        )
+
+
+class RosterImportMixin(TeamPageMixin):
+    def get_import(self) -> RosterImport:
+        return get_object_or_404(
+            RosterImport.objects.select_related("uploaded_by").defer("rows"),
+            project=self.project,
+            pk=self.kwargs["import_id"],
+        )
+
+
+class RosterImportDetailView(RosterImportMixin, ProjectPageMixin, TemplateView):
+    """The preview of an upload, then its progress, then its outcome."""
+
+    action = Action.TEAM_MANAGE
+    template_name = "people/import_detail.html"
+
+    def get_context_data(self, **kwargs):
+        roster_import = self.get_import()
+        problems = imports.blocking_problems(roster_import)
+        done = imports.roster_import_progress(roster_import)
+        return super().get_context_data(
+            section="team",
+            roster_import=roster_import,
+            problems=problems[: imports.SHOWN_PROBLEMS],
+            hidden_problems=max(0, len(problems) - imports.SHOWN_PROBLEMS),
+            warnings=[p for p in roster_import.problems if p.get("warning")],
+            changes=roster_import.changes[:SHOWN_CHANGES],
+            hidden_changes=max(0, len(roster_import.changes) - SHOWN_CHANGES),
+            done=done,
+            percent=round(100 * done / roster_import.row_count) if roster_import.row_count else 0,
+            running=roster_import.status == RosterImport.Status.QUEUED,
+            **kwargs,
+        )
+
+
+class RosterImportConfirmView(RosterImportMixin, ProjectPageMixin, View):
+    action = Action.TEAM_MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        roster_import = self.get_import()
+        try:
+            roster_import = imports.roster_import_confirm(roster_import=roster_import)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if roster_import.status == RosterImport.Status.DONE:
+                messages.success(request, _("The roster is imported."))
+            elif roster_import.status == RosterImport.Status.FAILED:
+                messages.error(request, _("The import was refused; nothing was written. See the problems below."))
+        return redirect("people:import_detail", self.project.pk, roster_import.pk)

@@ -1,0 +1,101 @@
+"""Every write to projects: creation, editing and phase changes (each one recorded)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from modules.services import deliverable_types_seed
+from people.models import Membership
+from people.services import membership_create
+from projects.models import PhaseChange, Project
+
+EDITABLE_FIELDS = {"code", "name", "client", "erp_product", "start_date", "target_go_live", "actual_go_live"}
+
+
+def project_create(
+    *,
+    created_by,
+    code: str,
+    name: str,
+    client: str,
+    erp_product: str,
+    start_date: datetime.date,
+    target_go_live: datetime.date,
+    phase: str = Project.Phase.PREPARE,
+) -> Project:
+    """Start a rollout: the project, its standard deliverables, the first entry of its phase history,
+    and its creator as the application consultant who plans it."""
+    with transaction.atomic():
+        project = Project(
+            code=code,
+            name=name,
+            client=client,
+            erp_product=erp_product,
+            start_date=start_date,
+            target_go_live=target_go_live,
+            phase=phase,
+        )
+        project.full_clean()
+        project.save()
+        deliverable_types_seed(project=project)
+        PhaseChange.objects.create(project=project, from_phase="", to_phase=phase, changed_by=created_by)
+        membership_create(project=project, user=created_by, role=Membership.Role.APP_CONSULTANT)
+    return project
+
+
+def project_update(*, project: Project, **fields) -> Project:
+    """Change a project's code, names, ERP product or dates. The phase changes through
+    `project_phase_change`, which keeps the history."""
+    if unknown := set(fields) - EDITABLE_FIELDS:
+        raise TypeError(f"project_update() got unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        for field, value in fields.items():
+            setattr(project, field, value)
+        project.full_clean()
+        project.save()
+    return project
+
+
+def project_phase_change(*, project: Project, to_phase: str, changed_by, note: str = "") -> PhaseChange:
+    """Move a project to another phase and record who, when, from → to and why."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if to_phase not in Project.Phase.values:
+            raise ValidationError(_("Choose one of the phases."), code="invalid_phase")
+        if to_phase == project.phase:
+            raise ValidationError(
+                _("The project is already in the %(phase)s phase.") % {"phase": project.get_phase_display()},
+                code="same_phase",
+            )
+        change = PhaseChange.objects.create(
+            project=project, from_phase=project.phase, to_phase=to_phase, note=note, changed_by=changed_by
+        )
+        project.phase = to_phase
+        project.save(update_fields=["phase"])
+    return change
+
+
+def phase_change_record(
+    *, project: Project, from_phase: str, to_phase: str, changed_at: datetime.datetime, changed_by=None, note: str = ""
+) -> PhaseChange:
+    """Record a phase change that happened before the project was kept here (a rollout brought in
+    mid-way). The project's current phase is left as it is."""
+    if changed_at > timezone.now():
+        raise ValidationError(_("A past phase change cannot be in the future."), code="future_phase_change")
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=project.pk)
+        change = PhaseChange(
+            project=project,
+            from_phase=from_phase,
+            to_phase=to_phase,
+            changed_at=changed_at,
+            changed_by=changed_by,
+            note=note,
+        )
+        change.full_clean()
+        change.save()
+    return change
