@@ -293,7 +293,7 @@ def run_start(
     """
     with transaction.atomic():
         planned = (
-            CycleScenario.objects.select_for_update()
+            CycleScenario.objects.select_for_update(of=("self",))
             .select_related("scenario__module", "cycle")
             .filter(cycle=cycle, scenario=scenario)
             .first()
@@ -372,7 +372,7 @@ def run_start(
 
 
 def _run_lock(run: TestRun) -> TestRun:
-    return TestRun.objects.select_for_update().select_related("cycle", "scenario__module").get(pk=run.pk)
+    return TestRun.objects.select_for_update(of=("self",)).select_related("cycle", "scenario__module").get(pk=run.pk)
 
 
 def _require_open(run: TestRun) -> None:
@@ -475,7 +475,7 @@ def defect_raise(
     step, its expected and actual result (and the screenshot), linked to the step. Once per step."""
     with transaction.atomic():
         step_result = (
-            StepResult.objects.select_for_update()
+            StepResult.objects.select_for_update(of=("self",))
             .select_related("run__cycle", "run__scenario__module", "run__tester__user", "defect")
             .get(pk=step_result.pk)
         )

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -27,8 +29,8 @@ from acceptance.forms import (
     StepFormSet,
     StepRecordForm,
 )
-from acceptance.models import TestRun, TestScenario
-from erpteam.permissions import Action, Scope, project_membership, scope_of
+from acceptance.models import TestCycle, TestRun, TestScenario
+from erpteam.permissions import Action, Scope, scope_of
 from erpteam.tabular import table_response
 from erpteam.views import ProjectMixin
 from modules.models import BusinessModule
@@ -49,14 +51,6 @@ def _file_format(request) -> str:
 class AcceptanceMixin(ProjectMixin):
     action = Action.ACCEPTANCE_VIEW
     tab = "cycles"
-
-    def dispatch(self, request, *args, **kwargs):
-        # A method the view does not serve is a 405 for members, whatever their role (outsiders: 404).
-        method = request.method.lower()
-        if method not in self.http_method_names or not hasattr(self, method):
-            project_membership(request.user, kwargs["project_id"])
-            return self.http_method_not_allowed(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,11 +98,9 @@ class CycleListView(AcceptanceMixin, TemplateView):
 
 
 class CycleMixin(AcceptanceMixin):
-    @property
-    def cycle(self):
-        if not hasattr(self, "_cycle"):
-            self._cycle = selectors.cycle_get(project=self.project, pk=self.kwargs["pk"])
-        return self._cycle
+    @cached_property
+    def cycle(self) -> TestCycle:
+        return selectors.cycle_get(project=self.project, pk=self.kwargs["pk"])
 
 
 class CycleDetailView(CycleMixin, TemplateView):
@@ -170,13 +162,13 @@ class CycleExportView(CycleMixin, View):
                 p.pass_rate,
                 *[p.defects[s] for s in selectors.SEVERITIES],
                 sign_off.signed_by.user.display_name if sign_off else "",
-                sign_off.signed_at.strftime("%Y-%m-%d %H:%M") if sign_off else "",
+                timezone.localtime(sign_off.signed_at).strftime("%Y-%m-%d %H:%M") if sign_off else "",
             ]
 
         table = [line(row.module.name, row, row.sign_off) for row in rows]
         table.append(line(_("Total"), selectors.progress_total(rows)))
         return table_response(
-            filename=f"{self.project.code}-{self.cycle.name}-progress".replace(" ", "-"),
+            filename=f"{self.project.code}-cycle-{self.cycle.pk}-progress",
             header=header,
             rows=table,
             file_format=_file_format(request),
@@ -242,7 +234,7 @@ class CycleDeleteView(CycleMixin, View):
 
 
 class CycleModuleMixin(CycleMixin):
-    @property
+    @cached_property
     def module(self) -> BusinessModule:
         return get_object_or_404(BusinessModule, project=self.project, pk=self.kwargs["module_pk"])
 
@@ -330,11 +322,9 @@ class ScenarioExportView(AcceptanceMixin, View):
 class ScenarioMixin(AcceptanceMixin):
     tab = "scenarios"
 
-    @property
+    @cached_property
     def scenario(self) -> TestScenario:
-        if not hasattr(self, "_scenario"):
-            self._scenario = selectors.scenario_detail(project=self.project, pk=self.kwargs["pk"])
-        return self._scenario
+        return selectors.scenario_detail(project=self.project, pk=self.kwargs["pk"])
 
 
 class ScenarioDetailView(ScenarioMixin, TemplateView):
@@ -561,14 +551,12 @@ class RunMixin(AcceptanceMixin):
     action = Action.PROJECT_VIEW
     tab = "runs"
 
-    @property
+    @cached_property
     def run(self) -> TestRun:
-        if not hasattr(self, "_run"):
-            run = selectors.run_get(project=self.project, pk=self.kwargs["run_pk"])
-            if not (self.can(Action.ACCEPTANCE_VIEW) or self.records(run)):
-                raise PermissionDenied
-            self._run = run
-        return self._run
+        run = selectors.run_get(project=self.project, pk=self.kwargs["run_pk"])
+        if not (self.can(Action.ACCEPTANCE_VIEW) or self.records(run)):
+            raise PermissionDenied
+        return run
 
     def step(self):
         for step in self.run.step_results.all():

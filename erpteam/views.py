@@ -23,7 +23,9 @@ class ProjectMixin(ContextMixin):
     def dispatch(self, request, *args, **kwargs):
         self.membership = project_membership(request.user, kwargs["project_id"])
         self.project = self.membership.project
-        require(self.membership, self.action)
+        # A method the view does not serve is a 405 for every member, whatever their role.
+        if request.method.lower() in self.http_method_names and hasattr(self, request.method.lower()):
+            require(self.membership, self.action)
         return super().dispatch(request, *args, **kwargs)
 
     def require(self, action: Action, *, module_id: int | None = None) -> None:

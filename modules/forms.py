@@ -15,8 +15,6 @@ def person_label(membership) -> str:
 class KeyUserChoiceMixin(NewPersonFields):
     """Key Users chosen from the project's Key Users, or a new person added right here."""
 
-    new_person_legend = _("…or add a new Key User")
-
     def require_a_key_user(self, chosen) -> None:
         self.clean_new_person()
         if not chosen and not self.has_new_person():

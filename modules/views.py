@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from acceptance.selectors import module_acceptance_panel
 from erpteam.permissions import Action
 from erpteam.tabular import table_response
+from erpteam.views import ProjectMixin
 from issues.selectors import module_issue_panel
 from modules import services
 from modules.catalog import CATALOG, CATALOG_BY_CODE
@@ -39,7 +40,7 @@ from modules.selectors import (
 )
 from people.models import Membership
 from people.services import person_add
-from projects.views import ConfirmView, ProjectFormView, ProjectPageMixin
+from projects.views import ConfirmView, ProjectFormView
 from training.selectors import module_training_panel
 
 PAGE_SIZE = 25
@@ -87,7 +88,7 @@ class ModuleMixin:
         return super().get_context_data(module=self.get_module(), **kwargs)
 
 
-class ModuleListView(ProjectPageMixin, TemplateView):
+class ModuleListView(ProjectMixin, TemplateView):
     action = Action.MODULE_VIEW
     template_name = "modules/list.html"
 
@@ -149,7 +150,7 @@ class ModuleCreateView(ProjectFormView):
         )
 
 
-class ModuleDetailView(ProjectPageMixin, TemplateView):
+class ModuleDetailView(ProjectMixin, TemplateView):
     """A module's page, in cards: the module, its Key Users, deliverables and end users. Other areas
     add their cards (training, issues, acceptance) through `panels_context` and the template's
     `{# panels: … #}` lines."""
@@ -317,7 +318,7 @@ class AssignmentMixin(ModuleMixin):
         )
 
 
-class KeyUserPrimaryView(AssignmentMixin, ProjectPageMixin, View):
+class KeyUserPrimaryView(AssignmentMixin, ProjectMixin, View):
     """Make a backup Key User the module's primary one (the current primary becomes a backup)."""
 
     action = Action.MODULE_MANAGE
@@ -392,7 +393,7 @@ class EndUsersAddView(ModuleMixin, ProjectFormView):
         return _("%(n)s end users added.") % {"n": len(self.result)}
 
 
-class EndUserRemoveView(ModuleMixin, ProjectPageMixin, View):
+class EndUserRemoveView(ModuleMixin, ProjectMixin, View):
     action = Action.MODULE_MANAGE
     http_method_names = ["post"]
 
@@ -498,7 +499,7 @@ class DeliverableTypeUpdateView(ProjectFormView):
         ]
 
 
-class KeyUserMatrixExportView(ProjectPageMixin, View):
+class KeyUserMatrixExportView(ProjectMixin, View):
     """The module × Key User matrix as CSV or XLSX: one row per module, one column per Key User."""
 
     action = Action.MODULE_VIEW

@@ -82,9 +82,8 @@ class Person:
 class Plan:
     people: list[Person] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
-    # What the apply step does, computed once: (membership key, module id, kind) and friends.
+    # What the apply step writes, worked out once by the preview: (person, module id[, kind]).
     key_user_adds: list[tuple[Person, int, str]] = field(default_factory=list)
     key_user_drops: list[tuple[Person, int]] = field(default_factory=list)
     end_user_adds: list[tuple[Person, int]] = field(default_factory=list)

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from erpteam.permissions import Action
 from erpteam.tabular import table_response
+from erpteam.views import ProjectMixin
 from modules.forms import KEY_USER_RULE
 from modules.models import KeyUserAssignment
 from people import imports, services
@@ -17,7 +18,7 @@ from people.filters import RosterFilter
 from people.forms import MembershipForm, PersonAddForm, RosterImportForm
 from people.models import Membership, RosterImport
 from people.selectors import recent_imports, role_counts, roster
-from projects.views import ConfirmView, ProjectFormView, ProjectPageMixin
+from projects.views import ConfirmView, ProjectFormView
 
 PAGE_SIZE = 25
 SHOWN_CHANGES = 200
@@ -35,7 +36,7 @@ class TeamPageMixin:
         return [(_("Team"), self.get_cancel_url())]
 
 
-class RosterView(ProjectPageMixin, TemplateView):
+class RosterView(ProjectMixin, TemplateView):
     action = Action.TEAM_VIEW
     template_name = "people/list.html"
 
@@ -173,7 +174,7 @@ def _roster_row(member: Membership) -> list:
     ]
 
 
-class RosterExportView(ProjectPageMixin, View):
+class RosterExportView(ProjectMixin, View):
     action = Action.TEAM_VIEW
     http_method_names = ["get"]
 
@@ -186,7 +187,7 @@ class RosterExportView(ProjectPageMixin, View):
         )
 
 
-class RosterTemplateView(ProjectPageMixin, View):
+class RosterTemplateView(ProjectMixin, View):
     """An import template: the columns and three example rows using this project's modules."""
 
     action = Action.TEAM_MANAGE
@@ -239,7 +240,7 @@ class RosterImportMixin(TeamPageMixin):
         )
 
 
-class RosterImportDetailView(RosterImportMixin, ProjectPageMixin, TemplateView):
+class RosterImportDetailView(RosterImportMixin, ProjectMixin, TemplateView):
     """The preview of an upload, then its progress, then its outcome."""
 
     action = Action.TEAM_MANAGE
@@ -264,7 +265,7 @@ class RosterImportDetailView(RosterImportMixin, ProjectPageMixin, TemplateView):
         )
 
 
-class RosterImportConfirmView(RosterImportMixin, ProjectPageMixin, View):
+class RosterImportConfirmView(RosterImportMixin, ProjectMixin, View):
     action = Action.TEAM_MANAGE
     http_method_names = ["post"]
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
-from erpteam.permissions import Action, project_membership
+from erpteam.permissions import Action
 from erpteam.views import ProjectMixin
 from people.selectors import role_counts
 from projects import services
@@ -33,18 +33,6 @@ def home(request):
             "may_create_projects": user_may_create_projects(user=request.user),
         },
     )
-
-
-class ProjectPageMixin(ProjectMixin):
-    """`ProjectMixin`, answering a method the view does not serve with 405 for every member, whatever
-    their role (outsiders still get 404)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        method = request.method.lower()
-        if method not in self.http_method_names or not hasattr(self, method):
-            project_membership(request.user, kwargs["project_id"])
-            return self.http_method_not_allowed(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -80,7 +68,7 @@ class ServiceFormMixin:
         return self.success_message
 
 
-class ProjectFormView(ServiceFormMixin, ProjectPageMixin, FormView):
+class ProjectFormView(ServiceFormMixin, ProjectMixin, FormView):
     """A project page with one form; `templates/projects/form.html` unless a page has its own."""
 
     template_name = "projects/form.html"
@@ -119,7 +107,7 @@ class ConfirmView(ProjectFormView):
         return super().get_context_data(danger=self.danger, **kwargs)
 
 
-class ProjectDetailView(ProjectPageMixin, TemplateView):
+class ProjectDetailView(ProjectMixin, TemplateView):
     """The project overview: phase, dates, modules and their Key Users, deliverables, team, history."""
 
     template_name = "projects/detail.html"

@@ -4,6 +4,7 @@ support needs, cancelling sessions and replacing a leaked calendar link, through
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -37,9 +38,10 @@ class TrainingSessionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("module", "trainer__user")
     date_hierarchy = "start_at"
     inlines = [AttendanceInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["cancel_sessions"]
 
-    @admin.action(description=_("Cancel the selected sessions (the people invited are told)"))
+    @admin.action(description=_("Cancel the selected sessions (the people invited are told)"), permissions=["cancel"])
     def cancel_sessions(self, request, queryset):
         for session in queryset:
             try:
@@ -47,7 +49,7 @@ class TrainingSessionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{session}: {' '.join(error.messages)}", messages.ERROR)
 
-    def has_cancel_sessions_permission(self, request):
+    def has_cancel_permission(self, request):
         return request.user.is_superuser
 
 
@@ -67,10 +69,10 @@ class CalendarFeedTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
     actions = ["reset_tokens"]
 
-    @admin.action(description=_("Replace the calendar links (the old ones stop working)"))
+    @admin.action(description=_("Replace the calendar links (the old ones stop working)"), permissions=["reset"])
     def reset_tokens(self, request, queryset):
         for token in queryset.select_related("user"):
             services.calendar_feed_token_reset(user=token.user)
 
-    def has_reset_tokens_permission(self, request):
+    def has_reset_permission(self, request):
         return request.user.is_superuser

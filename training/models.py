@@ -177,10 +177,6 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         return f"{self.membership.user.display_name} · {self.session.title}"
 
-    @property
-    def attended(self) -> bool:
-        return self.status in (self.Status.PRESENT, self.Status.LATE)
-
 
 def calendar_token() -> str:
     return secrets.token_urlsafe(32)

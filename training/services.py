@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from modules.models import BusinessModule, KeyUserAssignment
@@ -51,7 +51,11 @@ CALENDAR_FIELDS = {"title", "start_at", "end_at", "place", "online_link"}
 
 
 def _lock(session: TrainingSession) -> TrainingSession:
-    return TrainingSession.objects.select_for_update().select_related("module", "trainer__user").get(pk=session.pk)
+    return (
+        TrainingSession.objects.select_for_update(of=("self",))
+        .select_related("module", "trainer__user")
+        .get(pk=session.pk)
+    )
 
 
 def _require_trainer(*, module: BusinessModule, kind: str, trainer: Membership | None) -> None:
@@ -240,10 +244,14 @@ def attendees_invite(
         taken = _places_taken(session)
         if taken + len(new) > session.capacity and not override_capacity:
             raise ValidationError(
-                _(
+                ngettext(
+                    "This session has %(capacity)s place, %(taken)s of them taken: inviting %(n)s more would leave "
+                    "%(over)s without a seat. Invite fewer people, raise the capacity, or tick “Invite beyond "
+                    "capacity”.",
                     "This session has %(capacity)s places, %(taken)s of them taken: inviting %(n)s more would leave "
                     "%(over)s without a seat. Invite fewer people, raise the capacity, or tick “Invite beyond "
-                    "capacity”."
+                    "capacity”.",
+                    session.capacity,
                 )
                 % {
                     "capacity": session.capacity,

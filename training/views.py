@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, ListView, TemplateView, View
 
@@ -29,10 +30,12 @@ from training.forms import AttendanceForm, InviteForm, InviteNotYetTrainedForm, 
 from training.models import MATERIAL_CONTENT_TYPES, Attendance, CalendarFeedToken, TrainingSession
 
 FEED_HISTORY_DAYS = 180
+DOUBLE_BOOKINGS_NAMED = 5
 
 
 class TrainingMixin(ProjectMixin):
     action = Action.TRAINING_VIEW
+    training_page = "sessions"  # the active pill of the training pages' navigation
 
     @cached_property
     def sees_all(self) -> bool:
@@ -42,8 +45,6 @@ class TrainingMixin(ProjectMixin):
     def require_sees_all(self) -> None:
         if not self.sees_all:
             raise PermissionDenied
-
-    training_page = "sessions"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -61,6 +62,7 @@ class TrainingMixin(ProjectMixin):
         return reverse("training:detail", args=[self.project.pk, session.pk])
 
     def warn_double_bookings(self, session: TrainingSession, membership_ids) -> None:
+        """One warning naming the people (the first few) booked elsewhere at the session's time."""
         conflicts = selectors.booking_conflicts(
             project_id=self.project.pk,
             start_at=session.start_at,
@@ -70,13 +72,15 @@ class TrainingMixin(ProjectMixin):
         )
         if not conflicts:
             return
-        people = {m.pk: m.user.display_name for m in Membership.objects.filter(pk__in=conflicts).select_related("user")}
-        for membership_id, others in conflicts.items():
-            messages.warning(
-                self.request,
-                _("Double-booked: %(person)s is also in “%(session)s” at that time.")
-                % {"person": people[membership_id], "session": others[0].title},
-            )
+        people = Membership.objects.filter(pk__in=conflicts).select_related("user").order_by("user__last_name")
+        shown = [
+            _("%(person)s (also in “%(session)s”)")
+            % {"person": m.user.display_name, "session": conflicts[m.pk][0].title}
+            for m in people[:DOUBLE_BOOKINGS_NAMED]
+        ]
+        if len(conflicts) > DOUBLE_BOOKINGS_NAMED:
+            shown.append(_("and %(n)s more") % {"n": len(conflicts) - DOUBLE_BOOKINGS_NAMED})
+        messages.warning(self.request, _("Double-booked at this time: %(people)s.") % {"people": ", ".join(shown)})
 
 
 class SessionMixin(TrainingMixin):
@@ -163,8 +167,6 @@ class SessionDetailView(SessionMixin, TemplateView):
             not_yet_completed=(
                 selectors.not_yet_completed(session=session).count() if may_schedule and not session.is_cancelled else 0
             ),
-            invite_not_yet_trained_form=InviteNotYetTrainedForm(),
-            started=session.start_at <= timezone.now(),
         )
         return context
 
@@ -255,16 +257,16 @@ class SessionCancelView(SessionActionView):
 class InviteNotYetTrainedView(SessionActionView):
     def act(self) -> str:
         form = InviteNotYetTrainedForm(self.request.POST)
-        form.is_valid()
+        override_capacity = form.is_valid() and form.cleaned_data["override_capacity"]
         people = list(selectors.not_yet_completed(session=self.session))
         if not people:
             messages.info(self.request, _("Everyone in this module is already trained or invited."))
             return ""
         created = services.attendees_invite(
-            session=self.session, memberships=people, override_capacity=form.cleaned_data["override_capacity"]
+            session=self.session, memberships=people, override_capacity=override_capacity
         )
         self.warn_double_bookings(self.session, [a.membership_id for a in created])
-        return _("%(n)s people invited.") % {"n": len(created)}
+        return ngettext("%(n)s person invited.", "%(n)s people invited.", len(created)) % {"n": len(created)}
 
 
 class AttendeeRemoveView(SessionActionView):
@@ -313,7 +315,9 @@ class InviteView(SessionMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("%(n)s people invited.") % {"n": len(created)})
+        messages.success(
+            self.request, ngettext("%(n)s person invited.", "%(n)s people invited.", len(created)) % {"n": len(created)}
+        )
         self.warn_double_bookings(self.session, [a.membership_id for a in created])
         return redirect(self.session_url(self.session))
 

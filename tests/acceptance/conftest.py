@@ -6,12 +6,6 @@ from tests.acceptance.factories import cycle_make, scenario_make
 Role = Membership.Role
 
 
-@pytest.fixture(autouse=True)
-def _screenshots_in_memory(settings):
-    """Screenshots go to memory, not to the media folder."""
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-
-
 @pytest.fixture
 def key_user(team) -> Membership:
     return team.members[Role.KEY_USER]

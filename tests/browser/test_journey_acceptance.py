@@ -31,10 +31,7 @@ def record(page, order: int, result: str, actual: str = "", screenshot=None) -> 
     page.get_by_text(f"Step {order} recorded.").wait_for()
 
 
-def test_a_key_user_fails_a_step_raises_the_defect_re_runs_after_the_fix_and_signs_off(
-    page, team, password, tmp_path, settings
-):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+def test_a_key_user_fails_a_step_raises_the_defect_re_runs_after_the_fix_and_signs_off(page, team, password, tmp_path):
     scenario = scenario_make(module=team.module, reference="AP-020", title="Invoice with a price variance", steps=2)
     cycle = cycle_make(project=team.project, scenarios=[scenario], name="UAT round 1")
     shot = tmp_path / "variance.png"

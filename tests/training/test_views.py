@@ -183,7 +183,7 @@ def test_inviting_beyond_capacity_is_refused_unless_overridden(team):
     response = client.post(url("invite", team, session.pk), {"people": [p.pk for p in people]})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "1 places, 0 of them taken" in page
+    assert "1 place, 0 of them taken" in page
     assert f'value="{people[0].pk}" id="person-{people[0].pk}" checked' in page  # the ticks stay
     assert not session.attendances.exists()
 
@@ -467,3 +467,18 @@ def test_the_go_live_access_list_exports_as_xlsx_following_the_filter(team, acce
 
 def test_key_users_do_not_get_the_go_live_access_list(team):
     assert team.client_for(Role.KEY_USER).get(url("go_live_access", team)).status_code == 403
+
+
+def test_inviting_people_booked_elsewhere_warns_once_with_their_names(team):
+    people = [end_user_make(team, username=f"busy{n}") for n in range(7)]
+    elsewhere = session_make(team, start=at(3), title="Closing the month", trainer=team.members[Role.APP_CONSULTANT])
+    services.attendees_invite(session=elsewhere, memberships=people)
+    session = session_make(team, start=at(3, 10))
+    response = team.client_for(Role.KEY_USER).post(
+        url("invite", team, session.pk), {"people": [p.pk for p in people]}, follow=True
+    )
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Double-booked at this time:")
+    assert "(also in “Closing the month”)" in warnings[0]
+    assert warnings[0].endswith("and 2 more.")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import translation
 
 from acceptance import demo as acceptance_demo
@@ -33,7 +34,9 @@ class Command(BaseCommand):
         if if_empty and Project.objects.exists():
             self.stdout.write("The database already has projects; demo not seeded.")
             return
-        with translation.override(lang), transaction.atomic():
+        # The demo's notifications are its history: they show in the app and are not mailed to anyone.
+        quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+        with translation.override(lang), quiet_mail, transaction.atomic():
             team = demo.seed_team(lang=lang)
             for step in STEPS:
                 step(demo=team)
