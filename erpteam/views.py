@@ -1,10 +1,18 @@
-"""Shared pieces of views: the project-scoped access mixin, the language switch, the error pages."""
+"""Shared pieces of views: the project-scoped access mixin, form pages that call one service, the
+language switch and the health check."""
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView
 from django.views.generic.base import ContextMixin
 from django.views.i18n import set_language
 
@@ -52,6 +60,78 @@ class PermissionsFor:
         except ValueError:
             raise AttributeError(name) from None
         return allows(self.membership, action)
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names when the form has that field,
+    otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ServiceFormMixin:
+    """A form whose valid submission calls one service (`perform`). A refusal is shown on the page
+    with the service's message and everything typed kept; success → message and redirect."""
+
+    success_message = ""
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        if message := self.get_success_message():
+            messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return self.success_message
+
+
+class ProjectFormView(ServiceFormMixin, ProjectMixin, FormView):
+    """A project page with one form; `templates/projects/form.html` unless a page has its own."""
+
+    template_name = "projects/form.html"
+    section = "overview"
+    page_title = ""
+    intro = ""
+    submit_label = _("Save")
+
+    def get_cancel_url(self) -> str:
+        return reverse("projects:detail", args=[self.project.pk])
+
+    def get_breadcrumbs(self) -> list[tuple[str, str]]:
+        """(label, link) of the pages between the project and this one."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            breadcrumbs=self.get_breadcrumbs(),
+            section=self.section,
+            page_title=self.page_title,
+            intro=self.intro,
+            submit_label=self.submit_label,
+            cancel_url=self.get_cancel_url(),
+            **kwargs,
+        )
+
+
+class ConfirmView(ProjectFormView):
+    """A confirmation page: one button that calls the service; a refusal is shown on the page."""
+
+    template_name = "projects/confirm.html"
+    form_class = forms.Form
+    danger = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(danger=self.danger, **kwargs)
 
 
 @login_not_required

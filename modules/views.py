@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from acceptance.selectors import module_acceptance_panel
 from erpteam.permissions import Action
 from erpteam.tabular import table_response
-from erpteam.views import ProjectMixin
+from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
 from issues.selectors import module_issue_panel
 from modules import services
 from modules.catalog import CATALOG, CATALOG_BY_CODE
@@ -40,7 +40,6 @@ from modules.selectors import (
 )
 from people.models import Membership
 from people.services import person_add
-from projects.views import ConfirmView, ProjectFormView
 from training.selectors import module_training_panel
 
 PAGE_SIZE = 25

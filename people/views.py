@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from erpteam.permissions import Action
 from erpteam.tabular import table_response
-from erpteam.views import ProjectMixin
+from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
 from modules.forms import KEY_USER_RULE
 from modules.models import KeyUserAssignment
 from people import imports, services
@@ -18,7 +18,6 @@ from people.filters import RosterFilter
 from people.forms import MembershipForm, PersonAddForm, RosterImportForm
 from people.models import Membership, RosterImport
 from people.selectors import recent_imports, role_counts, roster
-from projects.views import ConfirmView, ProjectFormView
 
 PAGE_SIZE = 25
 SHOWN_CHANGES = 200

@@ -1,8 +1,5 @@
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
 from erpteam.permissions import Action
-from erpteam.views import ProjectMixin
+from erpteam.views import ProjectFormView, ProjectMixin, ServiceFormMixin
 from people.selectors import role_counts
 from projects import services
 from projects.forms import PhaseChangeForm, ProjectCreateForm, ProjectUpdateForm
@@ -33,78 +30,6 @@ def home(request):
             "may_create_projects": user_may_create_projects(user=request.user),
         },
     )
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names when the form has that field,
-    otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class ServiceFormMixin:
-    """A form whose valid submission calls one service (`perform`). A refusal is shown on the page
-    with the service's message and everything typed kept; success → message and redirect."""
-
-    success_message = ""
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.result = self.perform(form)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        if message := self.get_success_message():
-            messages.success(self.request, message)
-        return redirect(self.get_success_url())
-
-    def get_success_message(self) -> str:
-        return self.success_message
-
-
-class ProjectFormView(ServiceFormMixin, ProjectMixin, FormView):
-    """A project page with one form; `templates/projects/form.html` unless a page has its own."""
-
-    template_name = "projects/form.html"
-    section = "overview"
-    page_title = ""
-    intro = ""
-    submit_label = _("Save")
-
-    def get_cancel_url(self) -> str:
-        return reverse("projects:detail", args=[self.project.pk])
-
-    def get_breadcrumbs(self) -> list[tuple[str, str]]:
-        """(label, link) of the pages between the project and this one."""
-        return []
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            breadcrumbs=self.get_breadcrumbs(),
-            section=self.section,
-            page_title=self.page_title,
-            intro=self.intro,
-            submit_label=self.submit_label,
-            cancel_url=self.get_cancel_url(),
-            **kwargs,
-        )
-
-
-class ConfirmView(ProjectFormView):
-    """A confirmation page: one button that calls the service; a refusal is shown on the page."""
-
-    template_name = "projects/confirm.html"
-    form_class = forms.Form
-    danger = True
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(danger=self.danger, **kwargs)
 
 
 class ProjectDetailView(ProjectMixin, TemplateView):
