@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
+from acceptance.selectors import defect_sources
 from erpteam.permissions import Action, Scope, project_membership, scope_of
 from erpteam.tabular import table_response
 from erpteam.views import ProjectMixin
@@ -261,6 +262,7 @@ class IssuePageMixin(IssuesMixin):
             "events": list(issue.events.all()),
             "comments": list(issue.comments.all()),
             "attachments": list(issue.attachments.all()),
+            "raised_from": defect_sources(issue=issue) if self.can(Action.ACCEPTANCE_VIEW) else [],
             "can_converse": works or self.can(Action.ISSUE_REQUEST),
             "can_recommend": self.can(Action.ISSUE_RECOMMEND, module_id=issue.module_id),
             "can_decide": self.can(Action.ISSUE_DECIDE),

@@ -484,3 +484,11 @@ def test_the_module_page_card_takes_the_same_queries_at_two_sizes(team, cycle, s
     small = queries_for(client, page)
     grow(6)
     assert_same_queries(small, queries_for(client, page), url=page)
+
+
+def test_the_defects_issue_page_links_back_to_the_test_step(team, cycle, scenario, key_user):
+    run = run_make(cycle=cycle, scenario=scenario, tester=key_user, results=[PASSED, FAILED])
+    issue = services.defect_raise(step_result=run.step_results.get(order=2), severity="s2", reporter=key_user)
+    url = reverse("issues:detail", args=[team.project.pk, issue.pk])
+    page = team.client_for(Role.APP_CONSULTANT).get(url).content.decode()
+    assert f'href="/p/{team.project.pk}/acceptance/runs/{run.pk}/#step-2"' in page
