@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from acceptance.selectors import defect_sources
-from erpteam.permissions import Action, Scope, project_membership, scope_of
+from erpteam.permissions import Action, Scope, scope_of
 from erpteam.tabular import table_response
 from erpteam.views import ProjectMixin
 from issues import selectors, services
@@ -42,14 +42,6 @@ PAGE_SIZE = 25
 
 class IssuesMixin(ProjectMixin):
     action = Action.ISSUE_VIEW
-
-    def dispatch(self, request, *args, **kwargs):
-        # A method the view does not serve is a 405 for members, whatever their role (outsiders: 404).
-        method = request.method.lower()
-        if method not in self.http_method_names or not hasattr(self, method):
-            project_membership(request.user, kwargs["project_id"])
-            return self.http_method_not_allowed(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section="issues", **kwargs)
