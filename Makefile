@@ -39,7 +39,9 @@ test: $(VENV)/.installed-dev assets
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Production mode on this machine: gunicorn + Celery worker + Celery beat (Procfile, run by honcho)
-# against DATABASE_URL and REDIS_URL, static files collected and served by whitenoise.
+# against DATABASE_URL and REDIS_URL, static files collected and served by whitenoise. An empty database
+# gets the demo (its accounts have a known password): `make serve DEMO=no` for a real one.
+DEMO ?= yes
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_LOG_JSON=true DJANGO_DB_POOL=true \
 	DJANGO_STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage
 
@@ -48,8 +50,17 @@ serve: $(VENV)/.installed assets
 		{ echo "make serve needs DATABASE_URL (postgres://…) and REDIS_URL (redis://…)"; exit 1; }
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input -v0
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v0
-	$(SERVE_ENV) $(PY) manage.py seed_demo --if-empty
+	test "$(DEMO)" = no || $(SERVE_ENV) $(PY) manage.py seed_demo --if-empty
 	$(SERVE_ENV) PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
+
+# Measurements on this machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432/erpteam_bench,
+# created and seeded with --scale 1 on first use) and Redis (REDIS_URL, default redis://127.0.0.1:6379/2).
+# Slow: never part of `make test` or CI.
+bench: $(VENV)/.installed assets
+	$(PY) -m bench.pages
+
+loadtest: $(VENV)/.installed assets
+	$(PY) -m bench.loadtest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

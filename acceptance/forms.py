@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import Result, TestCycle, TestScenario
@@ -123,7 +124,7 @@ class StepRecordForm(forms.Form):
         label=_("Screenshot"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
-        help_text=_("PNG, JPEG, GIF or WebP, up to %(mb)s MB.") % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+        help_text=format_lazy(_("PNG, JPEG, GIF or WebP, up to {mb} MB."), mb=MAX_ATTACHMENT_BYTES // (1024 * 1024)),
     )
 
     def clean(self):

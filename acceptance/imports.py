@@ -11,10 +11,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from acceptance import services
 from acceptance.models import TestRun, TestScenario
@@ -25,19 +28,20 @@ from modules.models import BusinessModule, KeyUserAssignment
 from people.models import Membership
 from projects.models import Project
 
-# Column titles as exported; an import reads them in any case and with spaces or underscores.
+# Column titles, exported in the reader's language (`header()`); an import reads them in any language
+# the site speaks, in any case and with spaces or underscores.
 HEADER = [
-    "Scenario ID",
-    "Module",
-    "Title",
-    "Business process",
-    "Modules touched",
-    "Owner",
-    "Priority",
-    "Preconditions",
-    "Step",
-    "Action",
-    "Expected result",
+    gettext_noop("Scenario ID"),
+    gettext_noop("Module"),
+    gettext_noop("Title"),
+    gettext_noop("Business process"),
+    gettext_noop("Modules touched"),
+    gettext_noop("Owner"),
+    gettext_noop("Priority"),
+    gettext_noop("Preconditions"),
+    gettext_noop("Step"),
+    gettext_noop("Action"),
+    gettext_noop("Expected result"),
 ]
 REQUIRED = ["scenario_id", "module", "title", "business_process", "step", "action", "expected_result"]
 SCENARIO_COLUMNS = ["module", "title", "business_process", "modules_touched", "owner", "priority", "preconditions"]
@@ -81,6 +85,30 @@ class ImportPreview:
     @property
     def step_count(self) -> int:
         return sum(len(s.steps) for s in self.scenarios)
+
+
+def header() -> list[str]:
+    """The column titles in the current language."""
+    return [_(title) for title in HEADER]
+
+
+def _column_name(title: str) -> str:
+    return title.strip().lower().replace(" ", "_")
+
+
+def _title(column: str) -> str:
+    """A column's title in the current language, for messages."""
+    return next(_(title) for title in HEADER if _column_name(title) == column)
+
+
+def _columns_by_title() -> dict[str, str]:
+    """Each column's title in every language the site speaks → the column's name in the rows."""
+    names = {}
+    for title in HEADER:
+        for language, _language_name in settings.LANGUAGES:
+            with translation.override(language):
+                names[_column_name(_(title))] = _column_name(title)
+    return names
 
 
 def _row_error(row: int, message: str) -> str:
@@ -201,6 +229,9 @@ def scenarios_read(*, data: bytes, filename: str, project: Project, membership: 
     preview = ImportPreview()
     try:
         table = read_table(data, filename=filename)
+        names = _columns_by_title()
+        table.header = [names.get(column, column) for column in table.header]
+        table.rows = [(number, {names.get(c, c): value for c, value in row.items()}) for number, row in table.rows]
         table.require(REQUIRED)
     except TableError as error:
         preview.errors.append(str(error))
@@ -236,7 +267,7 @@ def scenarios_read(*, data: bytes, filename: str, project: Project, membership: 
                                 "the %(column)s of %(reference)s differs from row %(first)s; "
                                 "repeat it or leave it empty."
                             )
-                            % {"column": column.replace("_", " "), "reference": reference, "first": first_number},
+                            % {"column": _title(column).lower(), "reference": reference, "first": first_number},
                         )
                     )
         step_text = row["step"].strip()

@@ -313,7 +313,7 @@ class ScenarioExportView(AcceptanceMixin, View):
         ).qs.prefetch_related("steps")
         return table_response(
             filename=f"{self.project.code}-test-scenarios",
-            header=imports.HEADER,
+            header=imports.header(),
             rows=imports.scenario_rows(scenarios),
             file_format=_file_format(request),
         )
@@ -436,7 +436,7 @@ class ScenarioImportView(AcceptanceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", ImportForm())
-        return super().get_context_data(columns=imports.HEADER, **kwargs)
+        return super().get_context_data(columns=imports.header(), **kwargs)
 
     def post(self, request, *args, **kwargs):
         if "data" in request.POST:

@@ -43,6 +43,8 @@ LOCAL_APPS = [
     "issues",
     "acceptance",
     "notifications",
+    "search",
+    "audit",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "erpteam.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "erpteam.urls"
@@ -78,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "projects.context_processors.work_counts",
             ],
         },
     },
@@ -87,13 +91,19 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DJANGO_DB_POOL", default=False):
+postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if postgresql and env.bool("DJANGO_DB_POOL", default=False):
     # psycopg's connection pool, one per web process (instead of persistent connections).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
         "max_size": env.int("DJANGO_DB_POOL_MAX", default=10),
     }
+if postgresql and not env.bool("DJANGO_DB_JIT", default=False):
+    # PostgreSQL's JIT compiler spends 100-200 ms compiling the dashboards' aggregates, which then run in
+    # 10-20 ms without it (bench/). Off for our connections; behind PgBouncer, which refuses connection
+    # options, set DJANGO_DB_JIT=true and `ALTER DATABASE … SET jit = off` instead (docs/deployment.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Several test runs can share one PostgreSQL server when each names its own test database.
 DATABASES["default"]["TEST"] = {"NAME": env("DJANGO_TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -112,6 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "erpteam.views.csrf_failure"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 # Login throttling: after 5 failures for one username from one address, a 15-minute cool-off
@@ -157,6 +168,9 @@ CELERY_BEAT_SCHEDULE = {
     "issues-sla-breaches": {"task": "issues.tasks.issues_sla_breaches_check", "schedule": 300.0},
     "training-reminders": {"task": "training.tasks.training_reminders_send", "schedule": 900.0},
     "people-roster-imports-sweep": {"task": "people.tasks.roster_imports_sweep", "schedule": 300.0},
+    # Today's readiness snapshot, refreshed every hour (one row per project, module and day).
+    "projects-readiness-snapshots": {"task": "projects.tasks.readiness_snapshots_take", "schedule": 3600.0},
+    "modules-deliverables-due": {"task": "modules.tasks.deliverables_due_notify", "schedule": 3600.0},
 }
 
 # Internationalisation: English and Simplified Chinese; the language follows the browser unless the
@@ -187,6 +201,8 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any request body above this is refused (413) before it is read; the largest upload is 50 MB.
+REQUEST_MAX_BYTES = env.int("DJANGO_REQUEST_MAX_MB", default=60) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -216,11 +232,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "erpteam.logging.JsonFormatter"}},
+    "formatters": {
+        "json": {"()": "erpteam.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            **({"formatter": "json"} if env.bool("DJANGO_LOG_JSON", default=False) else {}),
+            "formatter": "json" if env.bool("DJANGO_LOG_JSON", default=False) else "plain",
         }
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},

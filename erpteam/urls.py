@@ -1,12 +1,12 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from erpteam.views import health, language_set
 from notifications.views import my_settings
-from projects.views import home
+from projects.views import home, readiness
 
+# Uploaded files are served only by views that check who may see them (never straight from MEDIA_ROOT).
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("notifications/", include("notifications.urls")),
     path("settings/", my_settings, name="my_settings"),
+    path("search/", include("search.urls")),
+    path("portfolio/", readiness.portfolio, name="portfolio"),
     path("admin/", admin.site.urls),
     path("p/", include("projects.urls")),
     path("p/<int:project_id>/team/", include("people.urls")),
@@ -22,9 +24,5 @@ urlpatterns = [
     path("p/<int:project_id>/training/", include("training.urls")),
     path("p/<int:project_id>/issues/", include("issues.urls")),
     path("p/<int:project_id>/acceptance/", include("acceptance.urls")),
+    path("p/<int:project_id>/audit/", include("audit.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -132,6 +132,12 @@ class ConfirmView(ProjectFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(danger=self.danger, **kwargs)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent without its security token (most often a page left open past the session): the
+    friendly 403 page in the app's layout, saying what to do."""
+    return render(request, "403_csrf.html", status=403)
 
 
 @login_not_required

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from issues.models import Issue
-from issues.selectors import issue_workers
+from issues.selectors import issue_workers, issues_on_desk, issues_to_triage
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 
@@ -19,6 +19,8 @@ class IssueFilter(django_filters.FilterSet):
     """Filters of the issue list. `membership` gives meaning to "assigned to me" and "my modules"."""
 
     VIEWS = [
+        ("to_triage", _("To triage")),
+        ("desk", _("Waiting for me")),
         ("mine", _("Assigned to me")),
         ("my_modules", _("My modules")),
         ("blocking", _("Blocking go-live")),
@@ -63,6 +65,13 @@ class IssueFilter(django_filters.FilterSet):
             "resolve_due": _("Resolution due"),
             "module__name": _("Module"),
             "updated_at": _("Last change"),
+            # django-filter would build these as "… (descending)" once, in the language of the import.
+            "-number": _("Number, highest first"),
+            "-severity": _("Severity, lowest first"),
+            "-status": _("Status, reversed"),
+            "-resolve_due": _("Resolution due, latest first"),
+            "-module": _("Module, Z to A"),
+            "-updated": _("Last change, newest first"),
         },
     )
 
@@ -103,6 +112,11 @@ class IssueFilter(django_filters.FilterSet):
 
     def filter_view(self, queryset, name, value):
         membership = self.membership
+        me = Membership.objects.filter(pk=membership.pk)
+        if value == "to_triage":
+            return queryset.filter(pk__in=issues_to_triage(memberships=me).values("pk"))
+        if value == "desk":
+            return queryset.filter(pk__in=issues_on_desk(memberships=me).values("pk"))
         if value == "mine":
             return queryset.filter(assignee=membership)
         if value == "my_modules":

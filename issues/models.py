@@ -142,6 +142,21 @@ class Issue(models.Model):
             models.Index(fields=["project", "module"], name="issues_project_module_idx"),
             models.Index(fields=["assignee", "status"], name="issues_assignee_status_idx"),
             models.Index(fields=["resolve_due"], name="issues_resolve_due_idx"),
+            # The open issues' counts per module (dashboards, module pages) read this index alone.
+            models.Index(
+                fields=["project", "module"],
+                include=[
+                    "severity",
+                    "category",
+                    "blocks_go_live",
+                    "sla_paused_at",
+                    "respond_due",
+                    "resolve_due",
+                    "first_response_at",
+                ],
+                condition=Q(status__in=["new", "triaged", "in_progress", "waiting"]),
+                name="issues_open_module_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,17 +1,28 @@
 """Reads of issues that pages and dashboards share. Each list starts from what the member may see."""
 
+import operator
+from functools import reduce
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from erpteam.permissions import Action, Scope, allows, scope_of
 from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, SolutionOption
+from modules.models import KeyUserAssignment
 from people.models import Membership
 from projects.models import Project
 
 Role = Membership.Role
+Tier = Issue.Tier
 # The roles that work issues: they can be assigned one.
 WORKER_ROLES = frozenset({Role.APP_CONSULTANT, Role.TECH_CONSULTANT, Role.KEY_USER, Role.IT_USER})
+# Who can take an issue at each tier (an escalation may name one of them as the new assignee).
+TIER_ROLES = {
+    Tier.KEY_USER: frozenset({Role.KEY_USER}),
+    Tier.CONSULTANT: frozenset({Role.APP_CONSULTANT}),
+    Tier.TECHNICAL: frozenset({Role.TECH_CONSULTANT, Role.IT_USER}),
+}
 # A module with this many open training-gap issues gets a suggestion to schedule a refresher.
 REFRESHER_THRESHOLD = 3
 
@@ -58,6 +69,31 @@ def issue_for_action(*, membership: Membership, issue_id: int) -> Issue:
     return get_object_or_404(issues_visible(membership=membership).select_related("project", "module"), pk=issue_id)
 
 
+def _at_their_tier(memberships: QuerySet[Membership]) -> Q:
+    """Issues given to nobody yet at a tier above the Key User that one of these members serves."""
+    tiers = [
+        Q(tier=tier, project_id__in=memberships.filter(role__in=roles).values("project_id"))
+        for tier, roles in TIER_ROLES.items()
+        if tier != Tier.KEY_USER
+    ]
+    return Q(assignee__isnull=True) & reduce(operator.or_, tiers)
+
+
+def issues_on_desk(*, memberships: QuerySet[Membership]) -> QuerySet[Issue]:
+    """Open issues waiting for these (active) members: assigned to them, or escalated to the tier their
+    role serves (application consultants; IT users and technical consultants) and not given to anyone."""
+    return Issue.objects.open().filter(Q(assignee__in=memberships) | _at_their_tier(memberships))
+
+
+def issues_to_triage(*, memberships: QuerySet[Membership]) -> QuerySet[Issue]:
+    """New issues these (active) members are expected to triage: in the modules they own as Key Users,
+    assigned to them, or at their tier and given to no one."""
+    owned = KeyUserAssignment.objects.effective().filter(membership__in=memberships).values("module_id")
+    return Issue.objects.filter(status=Issue.Status.NEW).filter(
+        Q(module_id__in=owned) | Q(assignee__in=memberships) | _at_their_tier(memberships)
+    )
+
+
 def project_members(*, project: Project, roles=None) -> QuerySet[Membership]:
     members = Membership.objects.active().filter(project=project).select_related("user")
     return members.filter(role__in=roles) if roles is not None else members
@@ -72,7 +108,9 @@ def _counts_by_module(issues: QuerySet[Issue]) -> dict[int, dict]:
     now = timezone.now()
     open_q = Q(status__in=Issue.OPEN_STATUSES)
     rows = (
-        issues.values("module_id")
+        # Every figure is about open issues: the settled ones (most of them, in a long rollout) are not read.
+        issues.filter(open_q)
+        .values("module_id")
         .annotate(
             open=Count("id", filter=open_q),
             open_s1=Count("id", filter=open_q & Q(severity=Issue.Severity.S1)),
@@ -81,6 +119,9 @@ def _counts_by_module(issues: QuerySet[Issue]) -> dict[int, dict]:
             open_s4=Count("id", filter=open_q & Q(severity=Issue.Severity.S4)),
             open_blocking=Count("id", filter=open_q & Q(blocks_go_live=True)),
             open_s1_s2=Count("id", filter=open_q & Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2])),
+            open_blocking_or_s1_s2=Count(
+                "id", filter=open_q & (Q(blocks_go_live=True) | Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2]))
+            ),
             overdue=Count("id", filter=Issue.overdue_q(now)),
             open_training_gap=Count("id", filter=open_q & Q(category=Issue.Category.TRAINING_GAP)),
         )
@@ -94,8 +135,9 @@ def _counts_by_module(issues: QuerySet[Issue]) -> dict[int, dict]:
 
 def module_issue_counts(*, project: Project, module_ids=None) -> dict[int, dict]:
     """Per module (id → counts), in one query: open issues, open by severity, open blocking go-live,
-    open S1/S2, overdue, open training gaps, and whether a refresher session is worth suggesting.
-    Modules without issues are absent: read with `.get(module_id, EMPTY_COUNTS)`."""
+    open S1/S2, open blocking go-live or S1/S2 (each issue once), overdue, open training gaps, and
+    whether a refresher session is worth suggesting.
+    Modules without open issues are absent: read with `.get(module_id, EMPTY_COUNTS)`."""
     issues = Issue.objects.filter(project=project)
     if module_ids is not None:
         issues = issues.filter(module_id__in=module_ids)
@@ -115,6 +157,7 @@ EMPTY_COUNTS = {
     "open_s4": 0,
     "open_blocking": 0,
     "open_s1_s2": 0,
+    "open_blocking_or_s1_s2": 0,
     "overdue": 0,
     "open_training_gap": 0,
     "refresher_suggested": False,

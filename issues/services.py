@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -26,7 +26,7 @@ from issues.models import (
     SlaPolicy,
     SolutionOption,
 )
-from issues.selectors import WORKER_ROLES
+from issues.selectors import TIER_ROLES, WORKER_ROLES
 from issues.uploads import attachment_check
 from modules.models import BusinessModule, KeyUserAssignment
 from notifications.models import Notification
@@ -38,12 +38,6 @@ Role = Membership.Role
 Status = Issue.Status
 Tier = Issue.Tier
 
-# Who can take an issue at each tier (an escalation may name one of them as the new assignee).
-TIER_ROLES = {
-    Tier.KEY_USER: frozenset({Role.KEY_USER}),
-    Tier.CONSULTANT: frozenset({Role.APP_CONSULTANT}),
-    Tier.TECHNICAL: frozenset({Role.TECH_CONSULTANT, Role.IT_USER}),
-}
 SLA_FIELDS = [f"{severity}_{kind}_hours" for severity in Issue.Severity.values for kind in ("respond", "resolve")]
 
 
@@ -381,6 +375,18 @@ def issue_transition(
         event = _event(
             issue, actor, IssueEvent.Kind.STATUS, field="status", before=before, after=to_status, note=" · ".join(notes)
         )
+        if to_status == Status.WAITING:
+            _notify(
+                issue,
+                people=[waiting_on.user],
+                actor=actor,
+                kind=Notification.Kind.COMMENT,
+                event_key=f"issue:{issue.pk}:waiting:{event.pk}",
+                subject=format_lazy(
+                    gettext_lazy("Issue #{number} is waiting on you: {title}"), number=issue.number, title=issue.title
+                ),
+                body=note.strip(),
+            )
         if to_status == Status.RESOLVED:
             _notify(
                 issue,
@@ -516,6 +522,9 @@ def comment_add(*, issue: Issue, author: Membership, body: str) -> Comment:
             issue.save()
         _event(issue, author, IssueEvent.Kind.COMMENTED)
         watchers = {m.user_id: m.user for m in (issue.reporter, issue.affected_end_user, issue.assignee) if m}
+        if issue.assignee_id is None and author.pk in (issue.reporter_id, issue.affected_end_user_id):
+            # The requester's answer on an issue nobody has taken yet goes to the module's Key Users.
+            watchers.update({user.pk: user for user in _module_key_users(issue.module_id)})
         _notify(
             issue,
             people=watchers.values(),
@@ -661,7 +670,18 @@ def sla_breaches_record(*, now: datetime.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     count = 0
-    candidates = Issue.objects.overdue(now).select_related("project", "module", "assignee__user").order_by("pk")
+    # Only the issues with a breach not recorded yet: a run that finds nothing new is one query, however
+    # many issues are overdue (the loop still checks each breach, for two runs at once).
+    recorded = SlaBreach.objects.filter(issue=OuterRef("pk"), clock_started_at=OuterRef("sla_started_at"))
+    unrecorded = (
+        Q(first_response_at__isnull=True, respond_due__lt=now) & ~Exists(recorded.filter(kind=SlaBreach.Kind.RESPOND))
+    ) | (Q(resolve_due__lt=now) & ~Exists(recorded.filter(kind=SlaBreach.Kind.RESOLVE)))
+    candidates = (
+        Issue.objects.overdue(now)
+        .filter(unrecorded)
+        .select_related("project", "module", "assignee__user")
+        .order_by("pk")
+    )
     for candidate in candidates:
         breaches = []
         if candidate.first_response_at is None and candidate.respond_due and candidate.respond_due < now:
@@ -693,7 +713,7 @@ def sla_breaches_record(*, now: datetime.datetime | None = None) -> int:
                     subject=format_lazy(
                         gettext_lazy("SLA breached on issue #{number} ({kind}): {title}"),
                         number=candidate.number,
-                        kind=breach.get_kind_display(),
+                        kind=SlaBreach.Kind(breach.kind).label,
                         title=candidate.title,
                     ),
                     body=candidate.description,

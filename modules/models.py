@@ -20,6 +20,9 @@ class BusinessModule(models.Model):
     in_scope = models.BooleanField(_("in scope"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # Also how the audit trail still knows the project of a deleted module's Key Users and deliverables.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("business module")
         verbose_name_plural = _("business modules")

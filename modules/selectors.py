@@ -1,5 +1,7 @@
 """Reads of business modules that several pages share: each prefetches what its pages show."""
 
+import datetime
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -8,6 +10,9 @@ from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUser
 from people.models import Membership
 
 Status = Deliverable.Status
+OPEN_DELIVERABLE = (Status.NOT_STARTED, Status.IN_PROGRESS)
+# A deliverable counts as due this many days before its due date (home pages, the owner's reminder).
+DELIVERABLE_DUE_DAYS = 14
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -111,3 +116,17 @@ def key_user_matrix(*, project) -> tuple[list[Membership], list[tuple[BusinessMo
         rows.append((module, kinds))
     columns = sorted(people.values(), key=lambda m: (m.user.last_name, m.user.first_name, m.user.username))
     return columns, rows
+
+
+def deliverables_due(*, today: datetime.date, within_days: int = DELIVERABLE_DUE_DAYS) -> QuerySet[Deliverable]:
+    """Deliverables of in-scope modules not done yet and due within `within_days` or overdue, soonest
+    first, with their module, project and owner."""
+    return (
+        Deliverable.objects.filter(
+            module__in_scope=True,
+            status__in=OPEN_DELIVERABLE,
+            due_date__lte=today + datetime.timedelta(days=within_days),
+        )
+        .select_related("module__project", "owner__user")
+        .order_by("due_date", "module__name", "position")
+    )

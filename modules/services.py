@@ -7,12 +7,18 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from modules.catalog import STANDARD_DELIVERABLES
 from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
+from modules.selectors import deliverables_due
+from notifications.models import Notification
+from notifications.services import notify
 from people.models import Membership
 from projects.models import Project
 
@@ -363,3 +369,28 @@ def deliverable_update(
         deliverable.full_clean()
         deliverable.save()
     return deliverable
+
+
+def deliverables_due_notify(*, today: datetime.date | None = None) -> int:
+    """Tell each owner of a deliverable not done yet that it is due soon or overdue: once per
+    deliverable and due date (a new due date is worth a new notice), however often this runs."""
+    today = today or timezone.localdate()
+    sent = 0
+    for deliverable in deliverables_due(today=today).filter(owner__is_active=True):
+        module = deliverable.module
+        template = (
+            gettext_lazy("Deliverable overdue since {date}: {name} · {module}")
+            if deliverable.due_date < today
+            else gettext_lazy("Deliverable due on {date}: {name} · {module}")
+        )
+        created = notify(
+            recipients=[deliverable.owner.user],
+            kind=Notification.Kind.DELIVERABLE_DUE,
+            event_key=f"deliverable:{deliverable.pk}:due:{deliverable.due_date.isoformat()}",
+            subject=format_lazy(template, date=deliverable.due_date.isoformat(), name=deliverable.name, module=module),
+            body=deliverable.note,
+            url=reverse("modules:detail", args=[module.project_id, module.pk]) + "#deliverables",
+            project=module.project,
+        )
+        sent += len(created)
+    return sent

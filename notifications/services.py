@@ -1,5 +1,6 @@
 """Notifications: one row per person and event, shown in the app and emailed through Celery."""
 
+import datetime
 import logging
 from collections.abc import Iterable
 
@@ -44,7 +45,8 @@ def notify(
     for user in people.values():
         if user.pk in existing:
             continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        # Someone who never chose a language reads the one in use (the team usually shares it).
+        with translation.override(user.language or translation.get_language() or settings.LANGUAGE_CODE):
             notification = Notification(
                 recipient=user,
                 project=project,
@@ -84,6 +86,14 @@ def emails_enqueue(*, notification_ids: list[int]) -> None:
         except Exception:  # the broker's client raises several kinds when it is unreachable
             logger.warning("Broker unreachable; notification %s stays in the outbox", notification_id)
             return
+
+
+def notification_emails_skip(*, since: datetime.datetime) -> int:
+    """Keep the emails of the notifications recorded since `since` (in this transaction, typically)
+    from being sent: they stay in the app only. A worker that picks one up finds nothing to send."""
+    return Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, created_at__gte=since).update(
+        email_status=Notification.EmailStatus.SKIPPED
+    )
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

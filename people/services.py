@@ -1,5 +1,6 @@
 """Every write to accounts and memberships. Each refuses what would leave a module without a Key User."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,9 +15,11 @@ from projects.models import Project
 def user_create(
     *, username: str, email: str = "", first_name: str = "", last_name: str = "", password: str | None = None
 ) -> User:
-    """Create an account; without a password it cannot log in until one is set."""
+    """Create an account; without a password it cannot log in until one is set. A password must pass
+    the site's password validators, as on every page where one is set."""
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
     if password:
+        validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()

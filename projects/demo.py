@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from modules import services as module_services
 from modules.catalog import CATALOG_BY_CODE
@@ -21,6 +22,22 @@ DEMO_PASSWORD = "erpteam-demo"
 PROJECT_CODE = "hdpm-s4"
 
 Role = Membership.Role
+
+# The departments of PEOPLE and SECOND_PEOPLE, as the client names them in the demo's language.
+DEPARTMENTS = {
+    "Vendor · Finance & Logistics": pgettext_lazy("department", "Vendor · Finance & Logistics"),
+    "Vendor · Technology": pgettext_lazy("department", "Vendor · Technology"),
+    "Finance": pgettext_lazy("department", "Finance"),
+    "IT": pgettext_lazy("department", "IT"),
+    "PMO": pgettext_lazy("department", "PMO"),
+    "Warehouse": pgettext_lazy("department", "Warehouse"),
+    "Purchasing": pgettext_lazy("department", "Purchasing"),
+    "Sales": pgettext_lazy("department", "Sales"),
+    "Production": pgettext_lazy("department", "Production"),
+    "Quality": pgettext_lazy("department", "Quality"),
+    "Suzhou · Finance": pgettext_lazy("department", "Suzhou · Finance"),
+    "Suzhou · Warehouse": pgettext_lazy("department", "Suzhou · Warehouse"),
+}
 
 # username, (English name, Chinese name), role, department, modules they own (Key Users) or work in
 PEOPLE = [
@@ -105,7 +122,9 @@ def seed_team(*, lang: str) -> Demo:
         user = _account(username, names, domain)
         membership = Membership.objects.filter(project=project, user=user).first()
         if membership is None:
-            membership = people_services.membership_create(project=project, user=user, role=role, department=department)
+            membership = people_services.membership_create(
+                project=project, user=user, role=role, department=str(DEPARTMENTS[department])
+            )
         demo.members[username] = membership
     for code in MODULES:
         module = BusinessModule.objects.filter(project=project, code=code).first()
@@ -230,7 +249,9 @@ def _seed_second_project(*, demo: Demo) -> None:
             user = _account(username, (zh[1] + zh[0], "") if chinese else en, "hdpm.example.cn")
         membership = Membership.objects.filter(project=project, user=user).first()
         if membership is None:
-            membership = people_services.membership_create(project=project, user=user, role=role, department=department)
+            membership = people_services.membership_create(
+                project=project, user=user, role=role, department=str(DEPARTMENTS[department])
+            )
         members[username] = membership
     for code in ("fin-gl", "wm", "pp"):
         if BusinessModule.objects.filter(project=project, code=code).exists():

@@ -2,13 +2,17 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
 
-from erpteam.permissions import POLICY, Action
+from erpteam.permissions import POLICY, Action, allows
+from issues.models import Issue
+from issues.selectors import issue_list
 from modules.models import BusinessModule, Deliverable
 from modules.selectors import with_progress
 from people.models import Membership
-from projects.models import PhaseChange
+from projects.models import GoLiveDecision, PhaseChange, ReadinessSnapshot, ReadinessStatus
+from training.selectors import certified_key_user_ids, untrained_end_users
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:
@@ -49,3 +53,131 @@ def deliverable_totals(*, project, today: datetime.date) -> dict[str, int]:
 
 def phase_history(*, project) -> QuerySet[PhaseChange]:
     return PhaseChange.objects.filter(project=project).select_related("changed_by").order_by("-changed_at", "-id")
+
+
+# --- Readiness ---------------------------------------------------------------------------------------
+
+_STATUS_COUNTS = {status: Count("pk", filter=Q(status=status)) for status in ReadinessStatus.values}
+
+
+def readiness_trend(*, project, since: datetime.date) -> list[dict]:
+    """Per day from `since`, over the project's module snapshots (one grouped query): modules ready /
+    at risk / not ready, criteria met and checked, Key Users certified, end users trained, open and
+    open blocking issues, and how many rows were reconstructed rather than taken that day."""
+    return list(
+        ReadinessSnapshot.objects.filter(project=project, day__gte=since)
+        .order_by()
+        .values("day")
+        .annotate(
+            **_STATUS_COUNTS,
+            criteria_met=Sum("checks_ok"),
+            criteria_checked=Sum(F("checks_ok") + F("checks_warning") + F("checks_failing")),
+            key_users=Sum("key_users"),
+            key_users_certified=Sum("key_users_certified"),
+            end_users=Sum("end_users"),
+            end_users_trained=Sum("end_users_trained"),
+            open_issues=Sum("open_issues"),
+            open_blockers=Sum("open_blockers"),
+            reconstructed=Count("pk", filter=Q(reconstructed=True)),
+        )
+        .order_by("day")
+    )
+
+
+def module_trend(*, module, since: datetime.date) -> QuerySet[ReadinessSnapshot]:
+    return ReadinessSnapshot.objects.filter(module=module, day__gte=since).order_by("day")
+
+
+def module_in_project(*, project, module_id: int) -> BusinessModule:
+    return get_object_or_404(BusinessModule.objects.filter(project=project), pk=module_id)
+
+
+def module_evidence(*, module: BusinessModule, membership: Membership, limit: int = 20) -> dict:
+    """What a module's readiness page lists behind the reasons (five queries): the end users not
+    trained, the Key Users not certified, the deliverables not signed off, and the open blocking or
+    S1–S2 and overdue issues (the first `limit` of each, with their totals on the page's figures)."""
+    certified = certified_key_user_ids(module=module)
+    open_issues = issue_list(membership=membership).filter(module=module).open().order_by("severity", "number")
+    return {
+        "untrained_end_users": list(untrained_end_users(module=module)[:limit]),
+        "uncertified_key_users": [
+            a
+            for a in module.key_user_assignments.all()
+            if a.membership.is_active and a.membership.user.is_active and a.membership_id not in certified
+        ],
+        "unsigned_deliverables": list(
+            Deliverable.objects.filter(module=module)
+            .exclude(status=Deliverable.Status.SIGNED_OFF)
+            .select_related("owner__user")
+            .order_by("position", "name")
+        ),
+        "blocker_issues": list(
+            open_issues.filter(Q(blocks_go_live=True) | Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2]))[:limit]
+        ),
+        "overdue_issues": list(open_issues.filter(Issue.overdue_q())[:limit]),
+    }
+
+
+def latest_decision(*, project) -> GoLiveDecision | None:
+    return (
+        GoLiveDecision.objects.filter(project=project)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def decision_list(*, project) -> QuerySet[GoLiveDecision]:
+    """The project's go / no-go decisions, latest first (the first one counts)."""
+    return GoLiveDecision.objects.filter(project=project).select_related("decided_by").order_by("-decided_at", "-id")
+
+
+def decision_get(*, project, pk: int) -> GoLiveDecision:
+    return get_object_or_404(decision_list(project=project), pk=pk)
+
+
+def _least_ready(counts: dict[str, int]) -> str:
+    for status in (ReadinessStatus.NOT_READY, ReadinessStatus.AT_RISK):
+        if counts[status]:
+            return status
+    return ReadinessStatus.READY
+
+
+def portfolio(*, user) -> list[Membership]:
+    """The user's active memberships with their projects, nearest target go-live first. Where their role
+    reads readiness (`sees_readiness`), each has the readiness of its latest snapshot day
+    (`readiness_day`, and `readiness`: status → modules) and its latest go / no-go `decision`. Three
+    queries, whatever the number of projects, modules and snapshots."""
+    memberships = list(memberships_for_user(user=user))
+    project_ids = [m.project_id for m in memberships]
+    latest_day = (
+        ReadinessSnapshot.objects.filter(project=OuterRef("project"))
+        .order_by()
+        .values("project")
+        .annotate(day=Max("day"))
+        .values("day")
+    )
+    days = {
+        row["project"]: row
+        for row in ReadinessSnapshot.objects.filter(project__in=project_ids, day=Subquery(latest_day))
+        .order_by()
+        .values("project", "day")
+        .annotate(**_STATUS_COUNTS)
+    }
+    latest = GoLiveDecision.objects.filter(project=OuterRef("project")).order_by("-decided_at", "-id")
+    decisions = (
+        GoLiveDecision.objects.filter(project__in=project_ids)
+        .annotate(latest_id=Subquery(latest.values("pk")[:1]))
+        .filter(pk=F("latest_id"))
+        .select_related("decided_by")
+    )
+    by_project = {d.project_id: d for d in decisions}
+    for membership in memberships:
+        # Readiness shows only to those whose role reads it in that project.
+        membership.sees_readiness = allows(membership, Action.READINESS_VIEW)
+        row = days.get(membership.project_id) if membership.sees_readiness else None
+        membership.readiness_day = row["day"] if row else None
+        membership.readiness = {s: row[s] for s in ReadinessStatus.values} if row else None
+        membership.readiness_status = _least_ready(membership.readiness) if row else None
+        membership.decision = by_project.get(membership.project_id) if membership.sees_readiness else None
+    return memberships

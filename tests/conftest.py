@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from erpteam.celery import app as celery_app
 from people.models import Membership, User
@@ -11,6 +12,7 @@ from projects.models import Project
 from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, UserFactory, module_make
 
 Role = Membership.Role
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -23,7 +25,7 @@ def _celery_eager():
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.AXES_ENABLED = False  # the throttling test turns it back on
     settings.STORAGES = {
         **settings.STORAGES,
@@ -58,6 +60,11 @@ class Team:
 
 @pytest.fixture
 def team(db) -> Team:
+    return team_make()
+
+
+def team_make() -> Team:
+    """The `team` fixture's content, also for `world`, which is built once per test module."""
     project = ProjectFactory(code="demo", name="Demo rollout")
     usernames = {
         Role.APP_CONSULTANT: "consultant",
@@ -84,3 +91,29 @@ def team(db) -> Team:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The team and every app's objects of the permission matrix (tests/matrix.py), built once for a whole
+    test module (building them is much of the cost of a route's cases) in a transaction rolled back after
+    the module; each test runs in a savepoint inside it. Use it through `world`."""
+    from tests.matrix import build_world
+
+    media = tmp_path_factory.mktemp("world-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        world = build_world(team_make())
+        world.media_root = media
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(shared_world, db, settings):
+    settings.MEDIA_ROOT = shared_world.media_root  # where the world's files (materials, screenshots) are
+    return shared_world
+

@@ -30,7 +30,11 @@ MATRIX_MODULES = [
     "tests.issues.matrix",
     # matrix: acceptance
     "tests.acceptance.matrix",
+    # matrix: trust
+    "tests.audit.matrix",
     # matrix: readiness
+    # matrix: workspace
+    "tests.search.matrix",
 ]
 
 # Routes the matrix leaves out, with the reason.
@@ -57,15 +61,33 @@ class Route:
 
 @dataclass
 class World:
+    """The objects routes need. `which` is "own" (the team's project), "other" (the other project) or
+    "cross:<name>": the team's project and its objects, except <name>, taken from the other project —
+    the id someone might try in their own project's URL."""
+
     team: object
     objects: dict[str, tuple] = field(default_factory=dict)
+    media_root: object = None  # where the objects' files were saved
+    _used: set[str] | None = None
 
     def project_id(self, which: str) -> int:
-        return (self.team.project if which == "own" else self.team.other_project).pk
+        return (self.team.other_project if which == "other" else self.team.project).pk
 
     def obj(self, name: str, which: str):
+        if self._used is not None:
+            self._used.add(name)
         own, other = self.objects[name]
-        return own if which == "own" else other
+        return other if which in ("other", f"cross:{name}") else own
+
+    def names_used(self, route: "Route") -> list[str]:
+        """The objects a route's URL (and its POST data) are built from."""
+        self._used = set()
+        try:
+            route.kwargs(self, "own")
+            route.post_data(self, "own")
+            return sorted(self._used)
+        finally:
+            self._used = None
 
 
 def routes() -> dict[str, Route]:

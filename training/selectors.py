@@ -11,6 +11,7 @@ training still shows in their history but no longer counts anywhere.
 """
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -30,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from erpteam.permissions import Action, Scope, allows, scope_of
+from erpteam.permissions import POLICY, Action, Scope, allows, scope_of
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 from projects.models import Project
@@ -102,18 +103,6 @@ def _certified_key_users_of(module_ref) -> QuerySet[KeyUserAssignment]:
     )
 
 
-def modules_with_completion(modules: QuerySet[BusinessModule]) -> QuerySet[BusinessModule]:
-    """Annotate modules with `end_users_required`, `end_users_trained`, `key_users_required` and
-    `key_users_certified` (one subquery per figure, so the counts never multiply each other)."""
-    module = OuterRef("pk")
-    return modules.annotate(
-        end_users_required=_count(required_end_users().filter(module=module), per="module"),
-        end_users_trained=_count(_trained_end_users_of(module), per="module"),
-        key_users_required=_count(required_key_users().filter(module=module), per="module"),
-        key_users_certified=_count(_certified_key_users_of(module), per="module"),
-    )
-
-
 @dataclass(frozen=True)
 class Completion:
     """Trained (or certified) out of required, with the figures a page shows."""
@@ -140,20 +129,38 @@ class ModuleCompletion:
     end_users: Completion
     key_users: Completion
 
-    @classmethod
-    def of(cls, module: BusinessModule) -> "ModuleCompletion":
-        return cls(
-            module=module,
-            end_users=Completion(module.end_users_trained, module.end_users_required),
-            key_users=Completion(module.key_users_certified, module.key_users_required),
+
+def _completions(module_ids: Collection[int]) -> dict[int, dict[str, Completion]]:
+    """Module id → `end_users` (trained / required) and `key_users` (certified / required), in one
+    query: each population grouped by module with the rule counted as a filter, which the database
+    evaluates once for everybody rather than once per person and module."""
+
+    def grouped(people: QuerySet, rule, kind: str) -> QuerySet:
+        done = Count("pk", filter=Q(rule(OuterRef("membership"), OuterRef("module"))))
+        return (
+            people.filter(module_id__in=module_ids)
+            .values("module")
+            .annotate(kind=Value(kind), done=done, required=Count("pk"))
+            .values_list("module", "kind", "done", "required")
+            .order_by()
         )
+
+    completions = {
+        module_id: {"end_users": Completion(0, 0), "key_users": Completion(0, 0)} for module_id in module_ids
+    }
+    rows = grouped(required_end_users(), is_trained, "end_users").union(
+        grouped(required_key_users(), is_certified, "key_users"), all=True
+    )
+    for module_id, kind, done, required in rows:
+        completions[module_id][kind] = Completion(done, required)
+    return completions
 
 
 def module_training_completion(*, project: Project, with_people: bool = False) -> list[ModuleCompletion]:
     """Per in-scope module of the project: end users trained / required and Key Users certified /
     required. With `with_people`, each module also carries `untrained_end_users` and
-    `uncertified_key_users` (the people still missing), two more queries in all."""
-    modules = modules_with_completion(BusinessModule.objects.filter(project=project, in_scope=True)).order_by("name")
+    `uncertified_key_users` (the people still missing): two queries, four with the people."""
+    modules = BusinessModule.objects.filter(project=project, in_scope=True).order_by("name")
     if with_people:
         modules = modules.prefetch_related(
             Prefetch(
@@ -173,12 +180,14 @@ def module_training_completion(*, project: Project, with_people: bool = False) -
                 to_attr="uncertified_key_users",
             ),
         )
-    return [ModuleCompletion.of(module) for module in modules]
+    modules = list(modules)
+    completions = _completions([module.pk for module in modules])
+    return [ModuleCompletion(module=module, **completions[module.pk]) for module in modules]
 
 
 def module_completion(*, module: BusinessModule) -> ModuleCompletion:
     """The completion figures of one module (one query)."""
-    return ModuleCompletion.of(modules_with_completion(BusinessModule.objects.filter(pk=module.pk)).get())
+    return ModuleCompletion(module=module, **_completions([module.pk])[module.pk])
 
 
 def project_completion(rows: list[ModuleCompletion]) -> ModuleCompletion | None:
@@ -255,25 +264,27 @@ def department_training_completion(*, project: Project) -> list[DepartmentComple
 # --- Go-live access ------------------------------------------------------------------------------------
 
 
-def go_live_access(*, project: Project) -> QuerySet[Membership]:
-    """The project's active end users with `modules_required` and `modules_trained`, and their modules
-    (`access_modules`, each with `trained`) prefetched. Ready for an account: trained for every module."""
+def _with_access(end_users: QuerySet[Membership]) -> QuerySet[Membership]:
+    """End users annotated with `modules_required`, `modules_trained` and `ready` (trained for every module)."""
     person = OuterRef("pk")
     required = required_end_users().filter(membership=person)
     trained = required.filter(is_trained(OuterRef("membership"), OuterRef("module")))
+    return end_users.annotate(
+        modules_required=_count(required, per="membership"),
+        modules_trained=_count(trained, per="membership"),
+    ).annotate(
+        ready=ExpressionWrapper(
+            Q(modules_required__gt=0) & Q(modules_trained=F("modules_required")), output_field=BooleanField()
+        )
+    )
+
+
+def go_live_access(*, project: Project) -> QuerySet[Membership]:
+    """The project's active end users with `modules_required` and `modules_trained`, and their modules
+    (`access_modules`, each with `trained`) prefetched. Ready for an account: trained for every module."""
     return (
-        Membership.objects.filter(project=project, role=Role.END_USER)
-        .active()
+        _with_access(Membership.objects.filter(project=project, role=Role.END_USER).active())
         .select_related("user")
-        .annotate(
-            modules_required=_count(required, per="membership"),
-            modules_trained=_count(trained, per="membership"),
-        )
-        .annotate(
-            ready=ExpressionWrapper(
-                Q(modules_required__gt=0) & Q(modules_trained=F("modules_required")), output_field=BooleanField()
-            )
-        )
         .prefetch_related(
             Prefetch(
                 "end_user_modules",
@@ -286,6 +297,20 @@ def go_live_access(*, project: Project) -> QuerySet[Membership]:
         )
         .order_by("department", "user__last_name", "user__first_name", "user__username")
     )
+
+
+def go_live_access_counts(*, project_ids) -> dict[int, dict[str, int]]:
+    """Per project (id → counts), in one query: active end users `ready` for an account at go-live and
+    those still `missing` training."""
+    rows = (
+        _with_access(Membership.objects.filter(project_id__in=project_ids, role=Role.END_USER).active())
+        .values("project_id")
+        .annotate(ready_count=Count("pk", filter=Q(ready=True)), total=Count("pk"))
+        .order_by()
+    )
+    return {
+        row["project_id"]: {"ready": row["ready_count"], "missing": row["total"] - row["ready_count"]} for row in rows
+    }
 
 
 # --- Sessions ---------------------------------------------------------------------------------------
@@ -410,6 +435,21 @@ def not_yet_completed(*, session: TrainingSession) -> QuerySet[Membership]:
     """The module's end users not yet trained (Key Users not yet certified for a train-the-trainer
     session) and not yet invited to this session."""
     return invite_candidates(session=session).filter(works_in_module=True, completed=False, invited=False)
+
+
+def attendance_to_record(*, memberships: QuerySet[Membership], now: datetime.datetime) -> QuerySet[TrainingSession]:
+    """Sessions these members train that have started and are still planned: their attendance is waiting.
+    The trainer records it where the policy lets their role (Key Users: in the modules they own)."""
+    scopes = {role: actions.get(Action.ATTENDANCE_RECORD) for role, actions in POLICY.items()}
+    everywhere = [role for role, scope in scopes.items() if scope == Scope.ALL]
+    own_modules = [role for role, scope in scopes.items() if scope == Scope.OWN_MODULES]
+    owns = Exists(KeyUserAssignment.objects.filter(module=OuterRef("module"), membership=OuterRef("trainer")))
+    return TrainingSession.objects.filter(
+        Q(trainer__role__in=everywhere) | (Q(trainer__role__in=own_modules) & owns),
+        trainer__in=memberships,
+        status=TrainingSession.Status.PLANNED,
+        start_at__lte=now,
+    )
 
 
 def sessions_due_for_reminder(*, now: datetime.datetime | None = None) -> QuerySet[TrainingSession]:

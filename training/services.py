@@ -367,7 +367,7 @@ def _notify(session, membership, *, kind, event, subject, attachment=None) -> No
         body=format_lazy(
             BODY,
             module=session.module.name,
-            kind=session.get_kind_display(),
+            kind=Kind(session.kind).label,
             trainer=session.trainer.user.display_name if session.trainer else "—",
             when=when,
             where=" · ".join(filter(None, [session.place, session.online_link])) or "—",

@@ -12,7 +12,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -459,8 +459,10 @@ class CalendarFeedView(View):
             raise Http404
         since = timezone.now() - datetime.timedelta(days=FEED_HISTORY_DAYS)
         sessions = selectors.feed_sessions(membership=membership, since=since)
-        name = _("Training · %(project)s") % {"project": membership.project.name}
-        response = HttpResponse(ics.feed(sessions, name=name), content_type=f"{ics.MIMETYPE}; charset=utf-8")
+        # Calendar apps send no language: the feed speaks the one its owner chose.
+        with translation.override(feed_token.user.language or translation.get_language()):
+            name = _("Training · %(project)s") % {"project": membership.project.name}
+            response = HttpResponse(ics.feed(sessions, name=name), content_type=f"{ics.MIMETYPE}; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="training.ics"'
         response["Cache-Control"] = "private, max-age=900"
         return response

@@ -1,9 +1,7 @@
 from django.http import Http404
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
 from erpteam.permissions import Action
@@ -13,23 +11,10 @@ from projects import services
 from projects.forms import PhaseChangeForm, ProjectCreateForm, ProjectUpdateForm
 from projects.selectors import (
     deliverable_totals,
-    memberships_for_user,
     phase_history,
     project_modules,
     user_may_create_projects,
 )
-
-
-@require_GET
-def home(request):
-    return render(
-        request,
-        "projects/home.html",
-        {
-            "memberships": memberships_for_user(user=request.user),
-            "may_create_projects": user_may_create_projects(user=request.user),
-        },
-    )
 
 
 class ProjectDetailView(ProjectMixin, TemplateView):

@@ -1,8 +1,37 @@
-from tests.matrix import ALL_ROLES, CONSULTANTS, Route
+from people.models import Membership
+from projects.models import GoLiveDecision
+from projects.services import go_live_decision_record
+from tests.factories import MembershipFactory
+from tests.matrix import ALL_ROLES, CONSULTANTS, READERS, Route
+
+MANAGERS = frozenset({Membership.Role.MANAGER})
+
+
+def objects(team):
+    """A go / no-go decision in each project, recorded by its manager; the modules readiness shows."""
+    other_manager = MembershipFactory(project=team.other_project, role=Membership.Role.MANAGER)
+    decisions = [
+        go_live_decision_record(
+            project=project, decided_by=manager, outcome=GoLiveDecision.Outcome.NO_GO, rationale="Not yet."
+        )
+        for project, manager in (
+            (team.project, team.members[Membership.Role.MANAGER]),
+            (team.other_project, other_manager),
+        )
+    ]
+    return {"decision": tuple(decisions), "readiness_module": (team.module, team.other_module)}
 
 
 def project(world, which):
     return {"project_id": world.project_id(which)}
+
+
+def readiness_module(world, which):
+    return {**project(world, which), "module_id": world.obj("readiness_module", which).pk}
+
+
+def decision(world, which):
+    return {**project(world, which), "decision_id": world.obj("decision", which).pk}
 
 
 ROUTES = {
@@ -16,4 +45,14 @@ ROUTES = {
     "projects:create": Route(get=ALL_ROLES, post=ALL_ROLES, project_scoped=False, owners=CONSULTANTS | {"staff"}),
     "projects:update": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
     "projects:phase_change": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
+    # Readiness: the project team and its managers read it; consultants set the thresholds; managers decide.
+    "portfolio": Route(get=ALL_ROLES, project_scoped=False),
+    "projects:readiness": Route(kwargs=project, get=READERS),
+    "projects:readiness_module": Route(kwargs=readiness_module, get=READERS),
+    "projects:readiness_report": Route(kwargs=project, get=READERS),
+    "projects:readiness_export": Route(kwargs=project, get=READERS),
+    "projects:readiness_thresholds": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
+    "projects:decision_list": Route(kwargs=project, get=READERS),
+    "projects:decision_detail": Route(kwargs=decision, get=READERS),
+    "projects:decision_create": Route(kwargs=project, get=MANAGERS, post=MANAGERS),
 }

@@ -1,11 +1,13 @@
+import time
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test.utils import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from acceptance import demo as acceptance_demo
 from issues import demo as issues_demo
-from projects import demo
+from notifications.services import notification_emails_skip
+from projects import demo, readiness_demo, scale, workspace_demo
 from projects.models import Project
 from training import demo as training_demo
 
@@ -19,7 +21,10 @@ STEPS = [
     issues_demo.seed,
     # steps: acceptance
     acceptance_demo.seed,
+    # steps: workspace
+    workspace_demo.seed,
     # steps: readiness
+    readiness_demo.seed,
 ]
 
 
@@ -29,20 +34,40 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--lang", choices=["en", "zh-hans"], default="en", help="Language of the demo data.")
         parser.add_argument("--if-empty", action="store_true", help="Only seed when there is no project yet.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N large synthetic rollouts (scale-1, scale-2…: 40 modules, 5,000 people, 50,000 issues "
+            "each); every run adds N more with the next free codes.",
+        )
 
     def handle(self, *args, lang, if_empty, **options):
         if if_empty and Project.objects.exists():
             self.stdout.write("The database already has projects; demo not seeded.")
             return
-        # The demo's notifications are its history: they show in the app and are not mailed to anyone.
-        quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-        with translation.override(lang), quiet_mail, transaction.atomic():
+        started = timezone.now()
+        with translation.override(lang), transaction.atomic():
             team = demo.seed_team(lang=lang)
             for step in STEPS:
                 step(demo=team)
+            # The demo's notifications are its history: they show in the app and are mailed to nobody,
+            # neither in process nor by a worker after commit.
+            notification_emails_skip(since=started)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {team.project.name}. Log in as consultant, techconsultant, keyuser, ituser, "
                 f"enduser, manager or admin with the password {demo.DEMO_PASSWORD}."
             )
         )
+        if options["scale"]:
+            started = time.monotonic()
+            with translation.override(lang):
+                projects = scale.seed(count=options["scale"], lang=lang, progress=self.stdout.write)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Added {', '.join(p.code for p in projects)} in {time.monotonic() - started:.0f} s; "
+                    f"their lead consultants are {', '.join(f'{p.code}.consultant' for p in projects)}."
+                )
+            )

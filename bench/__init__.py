@@ -1,0 +1,1 @@
+"""Measurements of erpteam at scale, run by hand (`make bench`, `make loadtest`), never by the test suite."""

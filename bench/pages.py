@@ -1,0 +1,266 @@
+"""`make bench`: queries and median server time of the main pages, at the demo's size and at the size of
+a large rollout (`seed_demo --scale 1`), on PostgreSQL; and the readiness dashboard against
+hand-written SQL that computes the same figures (`bench/readiness.sql`).
+
+Each page is requested in process with Django's test client, as the project's lead application
+consultant (who may see every page): warm-up requests first, then one request counting the queries,
+then `--runs` timed requests, of which the median is shown.
+
+Targets: the same number of queries at both sizes, no page over 20 queries, and the dashboard at most
+three times as slow as the SQL. The exit status is 1 when a target is missed or the SQL's figures
+differ from the app's.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+
+from bench import database
+
+MAX_QUERIES = 20
+MAX_DASHBOARD_RATIO = 3.0
+SQL_FILE = Path(__file__).with_name("readiness.sql")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One project and the objects its pages are measured with, alike at both sizes: the module with the
+    most issues, the decided issue with the longest timeline (alternatives, decision, escalations and
+    comments on one page), and the module's held end-user session with the most attendees."""
+
+    project: object
+    user: object
+    module: object
+    issue: object
+    session: object
+
+    @classmethod
+    def of(cls, code: str) -> "Subject":
+        from django.db.models import Count, Exists, OuterRef
+
+        from issues.models import Decision, Issue
+        from modules.models import BusinessModule
+        from people.models import Membership
+        from projects.models import Project
+        from training.models import TrainingSession
+
+        project = Project.objects.get(code=code)
+        lead = (
+            Membership.objects.filter(project=project, role=Membership.Role.APP_CONSULTANT, is_active=True)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        module = (
+            BusinessModule.objects.filter(project=project, in_scope=True)
+            .annotate(n=Count("issues"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        decided = Exists(Decision.objects.filter(issue=OuterRef("pk")))
+        issue = (
+            Issue.objects.filter(project=project)
+            .annotate(decided=decided, n=Count("events"))
+            .order_by("-decided", "-n", "pk")
+            .first()
+        )
+        session = (
+            TrainingSession.objects.filter(
+                module=module, kind=TrainingSession.Kind.END_USER, status=TrainingSession.Status.HELD
+            )
+            .annotate(n=Count("attendances"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        return cls(project=project, user=lead.user, module=module, issue=issue, session=session)
+
+    def describe(self) -> str:
+        from issues.models import Issue
+        from people.models import Membership
+
+        people = Membership.objects.filter(project=self.project).count()
+        issues = Issue.objects.filter(project=self.project).count()
+        modules = self.project.modules.count()
+        return f"{self.project.code}: {modules:,} modules, {people:,} people, {issues:,} issues"
+
+
+def pages() -> list[tuple[str, Callable[[Subject], str]]]:
+    from django.urls import reverse
+
+    def project(name: str, **kwargs) -> Callable[[Subject], str]:
+        return lambda s: reverse(name, kwargs={"project_id": s.project.pk, **{k: f(s) for k, f in kwargs.items()}})
+
+    module_id = {"module_id": lambda s: s.module.pk}
+    session_id = {"session_id": lambda s: s.session.pk}
+    return [
+        ("home", lambda s: reverse("home")),
+        ("portfolio", lambda s: reverse("portfolio")),
+        ("readiness dashboard", project("projects:readiness")),
+        ("module page", project("modules:detail", **module_id)),
+        ("roster", project("people:list")),
+        ("issue list", project("issues:list")),
+        (
+            "issue list, filtered",
+            lambda s: f"{project('issues:list')(s)}?status=open&module={s.module.pk}&sort=-severity",
+        ),
+        ("issue page", project("issues:detail", issue_id=lambda s: s.issue.pk)),
+        ("session page", project("training:detail", **session_id)),
+        ("attendance form", project("training:attendance", **session_id)),
+        ("training completion", project("training:completion")),
+    ]
+
+
+@dataclass
+class Measure:
+    queries: int | None = None
+    median_ms: float | None = None
+    error: str = ""
+
+
+class QueryCounter:
+    """Counts the statements run through a connection (an execute wrapper: logging is off)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def measure(client, url: str, *, runs: int, warmup: int) -> Measure:
+    from django.db import connection
+
+    for _ in range(warmup):
+        response = client.get(url)
+        if response.status_code != 200:
+            return Measure(error=f"HTTP {response.status_code}")
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        client.get(url)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append(time.perf_counter() - started)
+    return Measure(queries=counter.count, median_ms=1000 * statistics.median(timings))
+
+
+def run_sql(project_id: int) -> tuple[list[dict], float]:
+    """The hand-written SQL's rows, and the seconds it took to execute and fetch them."""
+    from django.db import connection
+    from django.utils import timezone
+
+    params = {"project_id": project_id, "today": timezone.localdate(), "now": timezone.now()}
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(SQL_FILE.read_text(), params)
+        rows = cursor.fetchall()
+        elapsed = time.perf_counter() - started
+        columns = [column.name for column in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in rows], elapsed
+
+
+def measure_sql(project_id: int, *, runs: int, warmup: int) -> tuple[int, float]:
+    """The number of modules the SQL reports, and its median time in milliseconds."""
+    for _ in range(warmup):
+        run_sql(project_id)
+    timings = [run_sql(project_id) for _ in range(runs)]
+    return len(timings[0][0]), 1000 * statistics.median(elapsed for _rows, elapsed in timings)
+
+
+def figures_differ(project) -> list[str]:
+    """Where the SQL's figures differ from the app's (`projects.readiness.module_figures`)."""
+    from projects.readiness import module_figures
+
+    app = {module_id: figures.as_dict() for module_id, figures in module_figures(project=project).items()}
+    rows, _elapsed = run_sql(project.pk)
+    sql = {row["module_id"]: row for row in rows}
+    differences = [f"modules: app {sorted(app)} vs SQL {sorted(sql)}"] if app.keys() != sql.keys() else []
+    for module_id, expected in app.items():
+        got = sql.get(module_id, {})
+        differences += [
+            f"module {module_id} {name}: app {value} vs SQL {got.get(name)}"
+            for name, value in expected.items()
+            if got and got.get(name) != value
+        ]
+    return differences
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed requests per page (default 7)")
+    parser.add_argument("--warmup", type=int, default=2, help="requests before measuring (default 2)")
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark database and seed it again")
+    args = parser.parse_args()
+
+    url = database.configure(DJANGO_DEBUG="false", DJANGO_DB_POOL="true")
+    django.setup()
+    database.prepare(url, fresh=args.fresh)
+
+    from django.test import Client
+
+    subjects = [Subject.of(database.DEMO_CODE), Subject.of(database.SCALE_CODE)]
+    print(f"\nServer time in process (Django test client, PostgreSQL {url.rsplit('/', 1)[-1]}), ", end="")
+    print(f"median of {args.runs} requests after {args.warmup} warm-ups, as each project's lead consultant.")
+    for subject in subjects:
+        print(f"  {subject.describe()}")
+    results: dict[str, list[Measure]] = {}
+    for name, url_of in pages():
+        results[name] = []
+        for subject in subjects:
+            client = Client()
+            client.force_login(subject.user)
+            try:
+                results[name].append(measure(client, url_of(subject), runs=args.runs, warmup=args.warmup))
+            except Exception as error:  # a page being built may fail: report it and go on
+                results[name].append(Measure(error=f"{type(error).__name__}: {error}"[:60]))
+
+    header = "".join(f"{s.project.code + ' queries':>18} {'ms':>8}" for s in subjects)
+    print(f"\n{'page':<22}{header}")
+    missed = []
+    for name, (a, b) in results.items():
+        cells = "".join(f"{m.error[:26]:>27}" if m.error else f"{m.queries:>18} {m.median_ms:>8.1f}" for m in (a, b))
+        flags = []
+        if not (a.error or b.error):
+            if a.queries != b.queries:
+                flags.append("queries differ")
+            if max(a.queries, b.queries) > MAX_QUERIES:
+                flags.append(f"over {MAX_QUERIES} queries")
+        else:
+            flags.append("error")
+        missed += [f"{name}: {flag}" for flag in flags]
+        print(f"{name:<22}{cells}  {'; '.join(flags)}")
+
+    print("\nReadiness dashboard against hand-written SQL computing the same figures (bench/readiness.sql):")
+    for subject, page in zip(subjects, results["readiness dashboard"], strict=True):
+        modules, sql_ms = measure_sql(subject.project.pk, runs=args.runs, warmup=args.warmup)
+        differences = figures_differ(subject.project)
+        if page.error:
+            missed.append(f"dashboard of {subject.project.code}: {page.error}")
+            continue
+        ratio = page.median_ms / sql_ms
+        verdict = "figures equal" if not differences else f"{len(differences)} figures differ"
+        print(
+            f"  {subject.project.code:<10} page {page.median_ms:7.1f} ms, SQL {sql_ms:6.1f} ms "
+            f"({modules} modules): ratio {ratio:.1f} (target ≤ {MAX_DASHBOARD_RATIO:g}); {verdict}"
+        )
+        for difference in differences[:10]:
+            print(f"    {difference}")
+        if ratio > MAX_DASHBOARD_RATIO:
+            missed.append(f"dashboard of {subject.project.code}: ratio {ratio:.1f}")
+        if differences:
+            missed.append(f"dashboard of {subject.project.code}: figures differ from the SQL")
+
+    print("\nTargets: " + ("all met." if not missed else "missed — " + "; ".join(missed)))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

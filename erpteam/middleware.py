@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.shortcuts import render
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request body above `REQUEST_MAX_BYTES` before anything reads it. Each upload has its
+    own, smaller limit (5 MB screenshots, 50 MB training materials…), checked once the file has arrived;
+    this keeps a far larger one from being written to disk on the way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            limit = settings.REQUEST_MAX_BYTES // (1024 * 1024)
+            return render(request, "413.html", {"limit": limit}, status=413)
+        return self.get_response(request)

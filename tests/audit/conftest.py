@@ -1,0 +1,70 @@
+"""Audit trail fixtures: changes of every kind, made through the services."""
+
+import datetime
+
+from django.utils import timezone
+
+from issues import services as issue_services
+from issues.models import Issue
+from modules import services as module_services
+from people import services as people_services
+from people.models import Membership
+from projects import services as project_services
+from projects.models import GoLiveDecision
+from tests.factories import module_make
+from training import services as training_services
+from training.models import Attendance, TrainingSession
+
+Role = Membership.Role
+
+
+def past_session(team, module=None) -> TrainingSession:
+    """An end-user session of the module (the team's by default) held yesterday, with the team's end user
+    invited."""
+    start = timezone.now() - datetime.timedelta(days=1)
+    module = module or team.module
+    session = training_services.session_create(
+        module=module,
+        kind=TrainingSession.Kind.END_USER,
+        title="Posting invoices",
+        trainer=module.key_user_assignments.get().membership,
+        start_at=start,
+        end_at=start + datetime.timedelta(hours=2),
+        capacity=10,
+    )
+    training_services.attendees_invite(session=session, memberships=[team.members[Role.END_USER]])
+    return session
+
+
+def changes_of_every_kind(team, n: int) -> None:
+    """A person joins and leaves; a module gets its Key User, an end user, a deliverable update, a
+    session with attendance and an issue, and is deleted; a go-live decision is recorded."""
+    member = people_services.person_add(project=team.project, role=Role.END_USER, username=f"person.{n}")
+    module = module_make(
+        project=team.project, code=f"m{n}", name=f"Module {n}", key_users=[team.members[Role.KEY_USER]]
+    )
+    module_services.module_end_user_add(module=module, membership=member)
+    module_services.deliverable_update(
+        deliverable=module.deliverables.first(), acting_user=None, status="done", owner=None, due_date=None
+    )
+    session = past_session(team, module)
+    training_services.attendance_record(
+        session=session, marks={session.attendances.get().pk: (Attendance.Status.PRESENT, None)}
+    )
+    issue = issue_services.issue_create(
+        module=module,
+        title=f"Issue {n}",
+        description="",
+        category=Issue.Category.QUESTION,
+        severity=Issue.Severity.S3,
+        reporter=team.members[Role.KEY_USER],
+    )
+    issue_services.issue_transition(issue=issue, to_status=Issue.Status.TRIAGED, actor=team.members[Role.KEY_USER])
+    project_services.go_live_decision_record(
+        project=team.project,
+        decided_by=team.members[Role.MANAGER],
+        outcome=GoLiveDecision.Outcome.NO_GO,
+        rationale=f"Not yet ({n}).",
+    )
+    people_services.membership_delete(membership=member)
+    module_services.module_delete(module=module)

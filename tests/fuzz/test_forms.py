@@ -1,0 +1,124 @@
+"""Every form of every page, as a consultant and as a Key User sees it, gets arbitrary text, numbers,
+dates, choices and files (hypothesis): no answer is a server error, and a refused submission (the form
+shown again, an error message, a 4xx) writes nothing.
+
+The pages are the permission matrix's routes (tests/matrix.py) on its objects; the forms and their fields
+are read from each page's HTML, so a new page or field is fuzzed without a line here. Each distinct form
+(where it sends, and its fields) is fuzzed once, on the first page that shows it. Deeper runs:
+`FUZZ_EXAMPLES=200 .venv/bin/pytest tests/fuzz`.
+"""
+
+import copy
+import os
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.messages import ERROR, get_messages
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
+from hypothesis import HealthCheck, given, settings
+
+from people.models import Membership
+from tests.fuzz.database import changed_tables, database_state
+from tests.fuzz.forms import Form, forms_on
+from tests.fuzz.strategies import form_data
+from tests.matrix import routes
+
+pytestmark = pytest.mark.django_db
+
+Role = Membership.Role
+
+FUZZERS = [Role.APP_CONSULTANT, Role.KEY_USER]
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+# Forms of the layout that would end the session or switch the language for the rest of the run.
+SKIPPED_VIEWS = {"logout", "set_language"}
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+fuzzed: set[tuple] = set()
+
+
+def pages():
+    for name, route in sorted(routes().items()):
+        for role in FUZZERS:
+            if route.get and role in route.get and not route.public:
+                yield name, role
+
+
+def wrote(queries) -> bool:
+    return any(
+        query["sql"].lstrip().upper().startswith(WRITES) and "django_session" not in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+def refused(response) -> bool:
+    if response.status_code in (301, 302, 303):
+        return any(message.level >= ERROR for message in get_messages(response.wsgi_request))
+    return True  # the form shown again with its errors, or a 4xx
+
+
+class Fuzzer:
+    """Submits one form again and again, each time in a savepoint rolled back after it."""
+
+    def __init__(self, cookies, form: Form):
+        self.cookies = cookies
+        self.form = form
+        self.baseline = None
+
+    def submit(self, data: dict):
+        client = Client(raise_request_exception=True)
+        client.cookies = copy.deepcopy(self.cookies)
+        with transaction.atomic():
+            if self.form.method == "post":
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.post(self.form.action, data)
+                if refused(response) and wrote(queries):
+                    self.baseline = self.baseline or self._state_before()
+                    changed = changed_tables(self.baseline, database_state())
+                    assert not changed, f"refused ({response.status_code}) but wrote to {changed}: {data!r}"
+            else:
+                response = client.get(self.form.action, data)
+            transaction.set_rollback(True)
+        assert response.status_code < 500
+
+    def _state_before(self):
+        # Every example is rolled back, so the state before any of them is the state now, outside one.
+        return database_state()
+
+    def run(self):
+        if not self.form.fields:
+            self.submit({})
+            return
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(data=form_data(self.form.fields))
+        def submissions(data):
+            self.submit(data)
+
+        submissions()
+
+
+@pytest.mark.parametrize(("name", "role"), list(pages()))
+def test_every_form_on_the_page_takes_anything_without_a_server_error(world, name, role):
+    client = Client(raise_request_exception=True)
+    client.force_login(world.team.user(role))
+    url = reverse(name, kwargs=routes()[name].kwargs(world, "own"))
+    response = client.get(url)
+    if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+        return
+    for form in forms_on(response.content.decode(), url):
+        form.fields.pop("csrfmiddlewaretoken", None)
+        view = resolve(urlsplit(form.action).path).view_name
+        key = (role, form.method, view, tuple(sorted(form.fields)))
+        if view in SKIPPED_VIEWS or key in fuzzed:
+            continue
+        fuzzed.add(key)
+        Fuzzer(client.cookies, form).run()

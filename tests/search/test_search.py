@@ -1,0 +1,142 @@
+"""The navigation's search box: issues by number or words, people, modules, training sessions and test
+scenarios, grouped by kind, in the person's own projects only and as their role there lets them see."""
+
+import pytest
+from django.urls import reverse
+
+from modules.services import module_end_user_add
+from people.models import Membership
+from search.selectors import PER_KIND, search
+from tests.acceptance.factories import scenario_make
+from tests.factories import MembershipFactory, UserFactory
+from tests.training.conftest import session_make
+from tests.workspace.conftest import issue_make
+from training import services as training_services
+
+pytestmark = pytest.mark.django_db
+
+Role = Membership.Role
+
+
+def found(results, kind: str) -> list:
+    (group,) = [g for g in results.groups if g.kind == kind]
+    return group.items
+
+
+@pytest.fixture
+def twins(team):
+    """The same words in the team's project and in the other one: only the first may be found."""
+    key_user = team.members[Role.KEY_USER]
+    end_user = team.members[Role.END_USER]
+    outsider = Membership.objects.get(user=team.outsider, project=team.other_project)
+    mine = {
+        "issue": issue_make(
+            team.module, key_user, "Withholding tax posts to the wrong account", affected_end_user=end_user
+        ),
+        "session": session_make(team, title="Withholding tax for accountants"),
+        "scenario": scenario_make(module=team.module, reference="WHT-010", title="Withholding tax on invoices"),
+        "person": MembershipFactory(
+            project=team.project, role=Role.KEY_USER, department="Withholding tax", user=UserFactory(username="tax.ku")
+        ),
+    }
+    theirs = {
+        "issue": issue_make(team.other_module, outsider, "Withholding tax report is empty"),
+        "session": session_make(team, module=team.other_module, trainer=outsider, title="Withholding tax basics"),
+        "scenario": scenario_make(module=team.other_module, reference="WHT-020", title="Withholding tax report"),
+        "person": MembershipFactory(
+            project=team.other_project, role=Role.KEY_USER, department="Withholding tax", user=UserFactory()
+        ),
+    }
+    return mine, theirs
+
+
+def test_an_issue_is_found_by_its_number_with_or_without_the_hash(team):
+    issue = issue_make(team.module, team.members[Role.KEY_USER], "Payment run fails")
+    for query in (f"#{issue.number}", str(issue.number), f" # {issue.number} "):
+        results = search(user=team.user(Role.APP_CONSULTANT), query=query)
+        assert found(results, "issues")[0] == issue
+        assert found(results, "issues")[0].exact == 0
+
+
+def test_the_search_box_leads_to_the_issue_page(team):
+    issue = issue_make(team.module, team.members[Role.KEY_USER], "Payment run fails")
+    response = team.client_for(Role.IT_USER).get(reverse("search:results"), {"q": f"#{issue.number}"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="{reverse("issues:detail", args=[team.project.pk, issue.pk])}"' in page
+    assert 'id="nav-search"' in page
+
+
+def test_words_find_every_kind_in_my_projects_and_nothing_in_another(team, twins):
+    mine, _theirs = twins
+    results = search(user=team.user(Role.APP_CONSULTANT), query="withholding TAX")
+    assert found(results, "issues") == [mine["issue"]]
+    assert found(results, "sessions") == [mine["session"]]
+    assert found(results, "scenarios") == [mine["scenario"]]
+    assert found(results, "people") == [mine["person"]]
+    assert search(user=team.user(Role.APP_CONSULTANT), query="Finance").groups[2].items == [team.module]
+
+
+def test_every_word_must_match_somewhere(team, twins):
+    mine, _theirs = twins
+    assert found(search(user=team.user(Role.KEY_USER), query="tax accountants"), "sessions") == [mine["session"]]
+    assert found(search(user=team.user(Role.KEY_USER), query="tax plumbers"), "sessions") == []
+
+
+@pytest.mark.parametrize("role", [*Role, "outsider"])
+def test_search_never_returns_anything_of_a_project_the_person_is_not_a_member_of(team, twins, role):
+    _mine, theirs = twins
+    user = team.outsider if role == "outsider" else team.user(role)
+    results = search(user=user, query="withholding tax")
+    shown = {item for group in results.groups for item in group.items}
+    if role == "outsider":
+        assert theirs["issue"] in shown  # their own project
+        shown -= {theirs[kind] for kind in theirs}
+    assert not shown & set(theirs.values())
+    projects = {getattr(item, "project_id", None) or item.module.project_id for item in shown}
+    allowed = set(Membership.objects.filter(user=user, is_active=True).values_list("project_id", flat=True))
+    assert projects <= allowed
+
+
+def test_a_deactivated_membership_is_no_longer_searched(team, twins):
+    _mine, _theirs = twins
+    membership = team.members[Role.APP_CONSULTANT]
+    membership.is_active = False
+    membership.save()
+    assert search(user=membership.user, query="withholding tax").count == 0
+
+
+def test_end_users_find_only_their_own_issues_and_sessions(team, twins):
+    mine, _theirs = twins
+    end_user = team.members[Role.END_USER]
+    module_end_user_add(module=team.module, membership=end_user)
+    others = issue_make(team.module, team.members[Role.KEY_USER], "Withholding tax rounding")
+    invited = session_make(team, title="Withholding tax refresher")
+    training_services.attendees_invite(session=invited, memberships=[end_user])
+    results = search(user=end_user.user, query="withholding tax")
+    assert found(results, "issues") == [mine["issue"]]  # raised for them; not a colleague's
+    assert others not in found(results, "issues")
+    assert found(results, "sessions") == [invited]
+    assert found(results, "people") == found(results, "modules") == found(results, "scenarios") == []
+
+
+def test_results_are_grouped_by_kind_on_the_page(team, twins):
+    page = team.client_for(Role.APP_CONSULTANT).get(reverse("search:results"), {"q": "withholding"}).content.decode()
+    for heading in ("Issues", "People", "Training sessions", "Test scenarios"):
+        assert f">{heading}</h2>" in page
+    assert page.index(">Issues</h2>") < page.index(">People</h2>") < page.index(">Test scenarios</h2>")
+
+
+def test_a_long_list_shows_the_first_results_and_says_there_are_more(team):
+    for n in range(PER_KIND + 2):
+        issue_make(team.module, team.members[Role.KEY_USER], f"Goods receipt {n} fails")
+    results = search(user=team.user(Role.KEY_USER), query="goods receipt")
+    assert len(found(results, "issues")) == PER_KIND
+    assert results.groups[0].more
+
+
+def test_an_empty_query_finds_nothing_and_explains_what_to_type(team):
+    response = team.client_for(Role.KEY_USER).get(reverse("search:results"), {"q": "   "})
+    assert response.status_code == 200
+    assert response.context["results"].count == 0
+    assert "Type an issue number" in response.content.decode()

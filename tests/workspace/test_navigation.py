@@ -1,0 +1,70 @@
+"""The navigation shows what the role can use, with the counts of what waits: issues to triage and
+attendance to record, for the project of the page and in all on "My work"."""
+
+import pytest
+from django.urls import reverse
+
+from people.models import Membership
+from tests.factories import MembershipFactory, ProjectFactory, module_make
+from tests.training.conftest import at, session_make
+from tests.workspace.conftest import issue_make
+
+pytestmark = pytest.mark.django_db
+
+Role = Membership.Role
+
+
+def badge(count: int, label: str) -> str:
+    return f'<span class="badge rounded-pill text-bg-warning">{count}<span class="visually-hidden"> {label}</span>'
+
+
+def test_a_key_user_sees_what_waits_on_the_tabs_and_in_all_on_my_work(team, morning):
+    issue_make(team.module, team.members[Role.END_USER], "A request")
+    issue_make(team.module, team.members[Role.END_USER], "Another request")
+    session_make(team, start=at(-1), title="Yesterday")
+    page = team.client_for(Role.KEY_USER).get(reverse("projects:detail", args=[team.project.pk])).content.decode()
+    assert badge(2, "to triage") in page
+    assert badge(1, "attendance to record") in page
+    assert badge(3, "waiting for you") in page
+
+
+def test_the_tabs_count_only_the_project_of_the_page(team, morning):
+    key_user = team.members[Role.KEY_USER]
+    elsewhere = ProjectFactory()
+    MembershipFactory(project=elsewhere, user=key_user.user, role=Role.KEY_USER)
+    module = module_make(project=elsewhere, key_users=[Membership.objects.get(project=elsewhere, user=key_user.user)])
+    issue_make(module, module.key_user_assignments.get().membership, "Elsewhere")
+    page = team.client_for(Role.KEY_USER).get(reverse("projects:detail", args=[team.project.pk])).content.decode()
+    assert "to triage</span>" not in page
+    assert badge(1, "waiting for you") in page
+
+
+def test_nobody_waits_on_a_manager(team, morning):
+    issue_make(team.module, team.members[Role.END_USER], "A request")
+    page = team.client_for(Role.MANAGER).get(reverse("projects:detail", args=[team.project.pk])).content.decode()
+    assert "text-bg-warning" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "hidden"),
+    [
+        (Role.END_USER, ["people:list", "modules:list", "acceptance:cycle_list"]),
+        (Role.MANAGER, []),
+        (Role.IT_USER, []),
+    ],
+)
+def test_the_tabs_show_only_what_the_role_may_open(team, role, hidden):
+    client = team.client_for(role)
+    page = client.get(reverse("projects:detail", args=[team.project.pk])).content.decode()
+    for name in hidden:
+        assert f'href="{reverse(name, args=[team.project.pk])}"' not in page
+    tabs = page[page.index('<ul class="nav nav-tabs') : page.index("</ul>", page.index('<ul class="nav nav-tabs'))]
+    for href in tabs.split('href="')[1:]:
+        url = href.split('"')[0]
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_navigation_has_the_search_box_and_my_work(team):
+    page = team.client_for(Role.END_USER).get(reverse("home")).content.decode()
+    assert f'action="{reverse("search:results")}"' in page
+    assert 'aria-current="page" href="/"' in page
