@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
@@ -245,8 +245,7 @@ def _person(plan: Plan, team: _Team, number: int, cells: dict[str, str], seen: d
     if username:
         try:
             UnicodeUsernameValidator()(username)
-            if len(username) > 150:
-                raise ValidationError("too long")
+            MaxLengthValidator(150)(username)
         except ValidationError:
             plan.problem(
                 number,

@@ -15,7 +15,8 @@ from projects.readiness import Forecast, ProjectReadiness, share
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 14, 18, 28
-# How far ahead the burn-down chart looks at most.
+# The trends show this many days, today included; the burn-down looks this far ahead at most.
+TREND_DAYS = 30
 HORIZON_DAYS = 180
 
 
@@ -73,7 +74,7 @@ class _Frame:
         span = ((last or self.first + datetime.timedelta(days=self.span)) - first).days
         every = max(math.ceil(span / count), 1)
         ticks = [first + datetime.timedelta(days=n) for n in range(0, span + 1, every)]
-        return [(self.x(day), date_format(day, "M j")) for day in ticks]
+        return [(self.x(day), date_format(day, _("M j"))) for day in ticks]
 
 
 def _polylines(frame: _Frame, days: list[datetime.date], values: list[float | None]) -> list[str]:

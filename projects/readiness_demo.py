@@ -16,11 +16,11 @@ from acceptance import services as acceptance_services
 from acceptance.models import ModuleSignOff, Result, TestScenario
 from acceptance.selectors import latest_uat_cycle
 from projects import services
+from projects.charts import TREND_DAYS
 from projects.demo import SECOND_PROJECT_CODE, Demo
 from projects.models import GoLiveDecision, Project
 from projects.readiness import project_readiness_on
 
-TREND_DAYS = 30
 # The no-go: the steering committee met two days after the SIT ended.
 NO_GO_DAYS_AGO = 30
 NO_GO = (

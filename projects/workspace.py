@@ -1,9 +1,12 @@
 """What each person acts on, role by role: the blocks of the home page.
 
-One function per role takes all of a person's memberships in that role (one per project) and returns,
-per membership id, what its block shows. Each runs a constant number of queries, whatever the number
-of projects and the size of the data: a list keeps its first `LIMIT` rows per project (a window
-function in the database) with the count of all of them, and its card links to the full list.
+One function per role takes all of a person's memberships in that role (one per project, as
+`projects.selectors.portfolio` gives them: with their project's readiness as of the latest snapshot and
+its latest go / no-go decision) and returns, per membership id, what its block shows. Each runs a
+constant number of queries, whatever the number of projects and the size of the data: a list keeps its
+first `LIMIT` rows per project (a window function in the database) with the count of all of them, and
+its card links to the full list. Readiness comes from the latest snapshot (taken every hour), judged
+with the rules of `projects.readiness`.
 """
 
 import datetime

@@ -28,9 +28,6 @@ from projects.readiness import (
     share,
 )
 
-TREND_DAYS = 30
-
-
 CRITERIA = list(CRITERION_LABELS.items())
 
 
@@ -48,7 +45,7 @@ def _dashboard(project) -> dict:
     today = timezone.localdate()
     result = project_readiness(project=project, today=today)
     forecast = blocker_forecast(readiness=result)
-    trend = selectors.readiness_trend(project=project, since=today - datetime.timedelta(days=TREND_DAYS - 1))
+    trend = selectors.readiness_trend(project=project, since=today - datetime.timedelta(days=charts.TREND_DAYS - 1))
     return {
         "readiness": result,
         "forecast": forecast,
@@ -104,7 +101,7 @@ class ReadinessModuleView(ReadinessMixin, TemplateView):
                 uat_cycle=result.uat_cycle,
                 evidence=selectors.module_evidence(module=module_readiness.module, membership=self.membership),
                 history=list(
-                    selectors.module_trend(module=module, since=today - datetime.timedelta(days=TREND_DAYS - 1))
+                    selectors.module_trend(module=module, since=today - datetime.timedelta(days=charts.TREND_DAYS - 1))
                 ),
             )
         return super().get_context_data(**context, **kwargs)

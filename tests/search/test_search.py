@@ -140,3 +140,10 @@ def test_an_empty_query_finds_nothing_and_explains_what_to_type(team):
     assert response.status_code == 200
     assert response.context["results"].count == 0
     assert "Type an issue number" in response.content.decode()
+
+
+def test_codes_and_chinese_words_are_found_too(team, twins):
+    mine, _theirs = twins
+    issue = issue_make(team.module, team.members[Role.KEY_USER], "付款建议中没有任何供应商")
+    assert found(search(user=team.user(Role.KEY_USER), query="WHT-010"), "scenarios") == [mine["scenario"]]
+    assert found(search(user=team.user(Role.KEY_USER), query="付款建议"), "issues") == [issue]

@@ -65,9 +65,9 @@ def test_a_new_due_date_is_worth_a_new_notice(team, morning):
 
 
 def test_a_deactivated_owner_is_not_told(team, morning):
-    key_user = team.members[Role.KEY_USER]
-    deliverable_make(team.module, name="Quick reference card", due=days(5), owner=key_user)
-    Membership.objects.filter(pk=key_user.pk).update(is_active=False)
+    consultant = team.members[Role.APP_CONSULTANT]
+    deliverable_make(team.module, name="Quick reference card", due=days(5), owner=consultant)
+    Membership.objects.filter(pk=consultant.pk).update(is_active=False)
     assert deliverables_due_notify() == 0
 
 
