@@ -99,11 +99,13 @@ if postgresql and env.bool("DJANGO_DB_POOL", default=False):
         "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
         "max_size": env.int("DJANGO_DB_POOL_MAX", default=10),
     }
-if postgresql and not env.bool("DJANGO_DB_JIT", default=False):
-    # PostgreSQL's JIT compiler spends 100-200 ms compiling the dashboards' aggregates, which then run in
-    # 10-20 ms without it (bench/). Off for our connections; behind PgBouncer, which refuses connection
-    # options, set DJANGO_DB_JIT=true and `ALTER DATABASE … SET jit = off` instead (docs/deployment.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A request runs short queries, many requests at once: PostgreSQL's JIT compiler (100-200 ms compiling
+# aggregates that run in 10-20 ms) and parallel workers (their start-up made a 12 ms count take 40-300 ms)
+# cost more than they give (measured with bench/). Behind PgBouncer, which refuses connection options,
+# set DJANGO_DB_OPTIONS empty and `ALTER DATABASE … SET` both instead (docs/deployment.md).
+db_options = env("DJANGO_DB_OPTIONS", default="-c jit=off -c max_parallel_workers_per_gather=0")
+if postgresql and db_options:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = db_options
 # Several test runs can share one PostgreSQL server when each names its own test database.
 DATABASES["default"]["TEST"] = {"NAME": env("DJANGO_TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -142,10 +142,13 @@ class Issue(models.Model):
             models.Index(fields=["project", "module"], name="issues_project_module_idx"),
             models.Index(fields=["assignee", "status"], name="issues_assignee_status_idx"),
             models.Index(fields=["resolve_due"], name="issues_resolve_due_idx"),
-            # The open issues' counts per module (dashboards, module pages) read this index alone.
+            # The open issues' counts per module (dashboards, module pages) read this index alone: it
+            # holds every column they count (`id` too, for COUNT("id")).
             models.Index(
                 fields=["project", "module"],
                 include=[
+                    "id",
+                    "status",
                     "severity",
                     "category",
                     "blocks_go_live",
@@ -156,6 +159,14 @@ class Issue(models.Model):
                 ],
                 condition=Q(status__in=["new", "triaged", "in_progress", "waiting"]),
                 name="issues_open_module_idx",
+            ),
+            # Issues that block go-live or are S1–S2, whatever their status (the readiness forecast
+            # counts those logged and settled lately): a small share of a long rollout's issues.
+            models.Index(
+                fields=["project"],
+                include=["id", "module", "status", "created_at", "resolved_at", "closed_at"],
+                condition=Q(blocks_go_live=True) | Q(severity__in=["s1", "s2"]),
+                name="issues_blockers_idx",
             ),
         ]
 

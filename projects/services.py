@@ -2,6 +2,7 @@
 thresholds, snapshots and go / no-go decisions."""
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,8 @@ from people.models import Membership
 from people.services import membership_create
 from projects import readiness
 from projects.models import GoLiveDecision, PhaseChange, Project, ReadinessSnapshot
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = {"code", "name", "client", "erp_product", "start_date", "target_go_live", "actual_go_live"}
 
@@ -151,14 +154,20 @@ def readiness_thresholds_update(*, project: Project, **thresholds: int) -> Proje
             setattr(project, name, value)
         project.full_clean()
         project.save(update_fields=list(thresholds))
-        transaction.on_commit(lambda: _snapshot_refresh_enqueue(project.pk))
+        # robust: with the broker down the thresholds are still saved; the hourly snapshot catches up.
+        transaction.on_commit(lambda: _snapshot_refresh_enqueue(project.pk), robust=True)
     return project
 
 
 def _snapshot_refresh_enqueue(project_id: int) -> None:
+    """Ask for today's snapshot again. If the broker is down, the hourly beat takes it later: the web
+    request never fails because of the broker."""
     from projects.tasks import readiness_snapshot_refresh
 
-    readiness_snapshot_refresh.delay(project_id)
+    try:
+        readiness_snapshot_refresh.delay(project_id)
+    except Exception:  # the broker's client raises several kinds when it is unreachable
+        logger.warning("Broker unreachable; project %s's snapshot is refreshed at the next beat", project_id)
 
 
 def _snapshot_rows(result: readiness.ProjectReadiness, *, reconstructed: bool) -> list[ReadinessSnapshot]:

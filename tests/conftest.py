@@ -116,4 +116,3 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
 def world(shared_world, db, settings):
     settings.MEDIA_ROOT = shared_world.media_root  # where the world's files (materials, screenshots) are
     return shared_world
-

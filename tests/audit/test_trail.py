@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from audit.selectors import KINDS
 from issues import services as issue_services
 from issues.models import Issue
 from modules import services as module_services
+from modules.models import BusinessModule, Deliverable, KeyUserAssignment, ModuleEndUser
 from people import services as people_services
 from people.models import Membership
 from projects import services as project_services
@@ -17,7 +19,7 @@ from projects.models import GoLiveDecision
 from tests.audit.conftest import past_session
 from tests.factories import module_make
 from training import services as training_services
-from training.models import Attendance
+from training.models import Attendance, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +225,20 @@ def test_filters_by_person_dates_module_and_kind(team):
 def test_an_invalid_filter_is_left_out(team):
     module_services.module_update(module=team.module, name="Finance and controlling")
     assert trail(team, date_from="not a date", kind="module")[0].subject == "Finance and controlling"
+
+
+def test_every_kind_the_trail_lists_keeps_its_history_with_who_changed_it(settings):
+    required = {
+        Membership,
+        BusinessModule,
+        KeyUserAssignment,
+        ModuleEndUser,
+        Deliverable,
+        TrainingSession,
+        Attendance,
+        Issue,
+        GoLiveDecision,
+    }
+    assert required == {kind.model for kind in KINDS.values()}
+    assert all(hasattr(model, "history") for model in required)
+    assert "simple_history.middleware.HistoryRequestMiddleware" in settings.MIDDLEWARE

@@ -63,7 +63,8 @@ def test_a_manager_reads_the_readiness_records_a_no_go_and_finds_it_in_the_audit
     assert_accessible(page)
     page.get_by_label("Kind of change").select_option(label="Attendance")
     page.get_by_role("button", name="Filter").click()
-    row = trail.get_by_role("row").filter(has_text="Posting vendor invoices")
-    row.get_by_text("Absent").wait_for()
-    assert team.user(Role.KEY_USER).display_name in row.inner_text()
+    recorded = trail.get_by_role("row").filter(has_text="Posting vendor invoices").filter(has_text="Absent")
+    recorded.wait_for()
+    assert team.user(Role.KEY_USER).display_name in recorded.inner_text()
+    assert "Invited" in recorded.inner_text()  # before → after
     assert_accessible(page)

@@ -12,7 +12,7 @@ Role = Membership.Role
 
 def test_a_member_logs_in_and_reads_the_project(page, team, password):
     log_in(page, "consultant", password)
-    assert page.get_by_role("heading", name="My projects").is_visible()
+    assert page.get_by_role("heading", name="My work").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Demo rollout").click()
     page.get_by_role("cell", name="Finance").first.wait_for()

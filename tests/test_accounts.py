@@ -1,7 +1,11 @@
-"""Django's password validators apply wherever a password is set: the admin's new account and password
-change pages, and the account service (the demo and any script)."""
+"""Accounts: Django's password validators apply wherever a password is set (the admin's new account and
+password change pages, the account service used by the demo and any script), and a session ends after
+twelve hours."""
+
+import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -66,3 +70,14 @@ def test_the_account_service_refuses_a_weak_password(weak):
 
 def test_the_account_service_takes_a_strong_password():
     assert user_create(username="li.wei", password=STRONG).check_password(STRONG)
+
+
+def test_a_session_ends_after_twelve_hours(team):
+    client = team.client_for("manager")
+    home = reverse("home")
+    with time_machine.travel(datetime.timedelta(hours=11, minutes=59)):
+        assert client.get(home).status_code == 200
+    with time_machine.travel(datetime.timedelta(hours=12, minutes=1)):
+        response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
