@@ -194,7 +194,8 @@ def main() -> int:
         cookies = log_in(base, subject.user.username, DEMO_PASSWORD)
         print(
             f"{subject.describe()}; {args.clients} clients, at most {args.seconds:g} s or {args.requests:,} "
-            f"requests per page, logged in as {subject.user.username}.\n"
+            f"requests per page, logged in as {subject.user.username}; load average before: "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs, clients and server included.\n"
         )
         print(f"{'page':<24}{'requests':>9}{'errors':>8}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}")
         failed = False

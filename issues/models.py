@@ -142,8 +142,9 @@ class Issue(models.Model):
             models.Index(fields=["project", "module"], name="issues_project_module_idx"),
             models.Index(fields=["assignee", "status"], name="issues_assignee_status_idx"),
             models.Index(fields=["resolve_due"], name="issues_resolve_due_idx"),
-            # The open issues' counts per module (dashboards, module pages) read this index alone: it
-            # holds every column they count (`id` too, for COUNT("id")).
+            # The open issues' counts per module (dashboards, module pages) and per person (issues to
+            # triage, in the navigation of every page) read this index alone: it holds every column they
+            # filter and count on (`id` too, for COUNT("id")).
             models.Index(
                 fields=["project", "module"],
                 include=[
@@ -156,6 +157,8 @@ class Issue(models.Model):
                     "respond_due",
                     "resolve_due",
                     "first_response_at",
+                    "assignee",
+                    "tier",
                 ],
                 condition=Q(status__in=["new", "triaged", "in_progress", "waiting"]),
                 name="issues_open_module_idx",

@@ -63,6 +63,12 @@ class Size:
     scenarios_per_module: int = 5
     steps_per_scenario: int = 5
 
+    def __post_init__(self):
+        if not 1 <= self.modules <= len(PLANTS) * len(CATALOG):
+            raise ValueError(
+                f"A synthetic rollout has 1 to {len(PLANTS) * len(CATALOG)} modules (the catalog's, per plant)."
+            )
+
 
 @dataclass(frozen=True)
 class Plant:
@@ -219,7 +225,6 @@ def _with_history(model, objects: Sequence, *, dated: Callable | None = None) ->
 @dataclass
 class _ModuleStaff:
     module: BusinessModule
-    department: str
     key_users: list[Membership]
     end_users: list[Membership] = field(default_factory=list)
 
@@ -238,6 +243,7 @@ class _Rollout:
         self.today = timezone.localdate()
         self.start = self.today - datetime.timedelta(days=150)
         self.password = make_password(DEMO_PASSWORD)  # hashed once: the same for every synthetic account
+        self.entries = [(plant, entry) for plant in PLANTS for entry in CATALOG][: size.modules]
         self.people: dict[str, list[Membership]] = {}
         self.staff: list[_ModuleStaff] = []
 
@@ -276,20 +282,29 @@ class _Rollout:
         )
 
     def _people(self) -> None:
+        """The accounts and memberships, each in the department of the (first) module they work in."""
         size = self.size
-        key_user_count = size.modules + (size.modules + 1) // 2
-        plan = [(role, abbr, n) for role, abbr, n in STAFFING] + [(Role.KEY_USER, "ku", key_user_count)]
-        plan.append((Role.END_USER, "eu", max(size.people - sum(n for _r, _a, n in plan), size.modules)))
-        users, roles = [], []
-        for role, abbr, n in plan:
-            for index in range(1, n + 1):
+        departments = [
+            f"{self.text(plant.name)} · {self.text(DEPARTMENTS[entry.code])}" for plant, entry in self.entries
+        ]
+        key_user_count = size.modules + (size.modules + 1) // 2  # a primary per module, a backup per two
+        end_user_count = max(size.people - sum(n for _r, _a, n in STAFFING) - key_user_count, size.modules)
+        self.homes = [self.rng.randrange(size.modules) for _ in range(end_user_count)]
+        plan = [(role, abbr, [""] * n) for role, abbr, n in STAFFING]
+        plan.append(
+            (Role.KEY_USER, "ku", departments + [departments[2 * j] for j in range(key_user_count - size.modules)])
+        )
+        plan.append((Role.END_USER, "eu", [departments[home] for home in self.homes]))
+        users, memberships = [], []
+        for role, abbr, people_departments in plan:
+            for index, department in enumerate(people_departments, start=1):
                 lead = role == Role.APP_CONSULTANT and index == 1
-                users.append(self._person(f"{self.code}.consultant" if lead else f"{self.code}.{abbr}{index:04d}"))
-                roles.append(role)
-        users = User.objects.bulk_create(users, batch_size=BATCH)
-        lead = users[0]
+                user = self._person(f"{self.code}.consultant" if lead else f"{self.code}.{abbr}{index:04d}")
+                users.append(user)
+                memberships.append(Membership(user=user, role=role, department=department))
+        User.objects.bulk_create(users, batch_size=BATCH)
         self.project = project_services.project_create(
-            created_by=lead,
+            created_by=users[0],
             code=self.code,
             name=self._project_name(),
             client=self.text(("Jiangnan Heavy Industries Group", "江南重工集团")),
@@ -298,13 +313,10 @@ class _Rollout:
             target_go_live=self.today + datetime.timedelta(days=45),
             phase=Project.Phase.REALIZE,
         )
-        memberships = [
-            Membership(project=self.project, user=user, role=role)
-            for user, role in zip(users[1:], roles[1:], strict=True)
-        ]
-        created = _with_history(Membership, memberships)
-        self.people[Role.APP_CONSULTANT] = [Membership.objects.get(project=self.project, user=lead)]
-        for membership in created:
+        for membership in memberships:
+            membership.project = self.project
+        self.people[Role.APP_CONSULTANT] = [Membership.objects.get(project=self.project, user=users[0])]
+        for membership in _with_history(Membership, memberships[1:]):  # the lead joined with the project
             self.people.setdefault(membership.role, []).append(membership)
 
     def _project_name(self) -> str:
@@ -312,16 +324,11 @@ class _Rollout:
         return self.text((f"Jiangnan Heavy Industries rollout {number}", f"江南重工上线项目 {number}"))
 
     def _modules(self) -> None:
-        entries = [(plant, entry) for plant in PLANTS for entry in CATALOG][: self.size.modules]
         key_users = self.people[Role.KEY_USER]
         backups = key_users[self.size.modules :]
-        departments_of: dict[int, str] = {}
-        for index, (plant, entry) in enumerate(entries):
-            department = f"{self.text(plant.name)} · {self.text(DEPARTMENTS[entry.code])}"
+        for index, (plant, entry) in enumerate(self.entries):
             # Most modules have a backup Key User; one in ten is still waiting for one.
             owners = [key_users[index]] + ([backups[index // 2]] if index % 10 != 9 else [])
-            for owner in owners:
-                departments_of.setdefault(owner.pk, department)
             module = module_services.module_create(
                 project=self.project,
                 code=f"{entry.code}-{plant.code}",
@@ -329,41 +336,33 @@ class _Rollout:
                 description=str(entry.description),
                 key_users=owners,
             )
-            self.staff.append(_ModuleStaff(module=module, department=department, key_users=owners))
+            self.staff.append(_ModuleStaff(module=module, key_users=owners))
         pairs = []
-        for membership in self.people[Role.END_USER]:
-            home = self.rng.randrange(len(self.staff))
-            modules = [home]
-            if self.rng.random() < 0.3:
-                modules.append(self.rng.randrange(len(self.staff)))
-            departments_of[membership.pk] = self.staff[home].department
-            for index in dict.fromkeys(modules):
+        # Each end user works in the module of their department, three in ten in a second one too.
+        for membership, home in zip(self.people[Role.END_USER], self.homes, strict=True):
+            second = self.rng.randrange(len(self.staff)) if self.rng.random() < 0.3 else home
+            for index in dict.fromkeys((home, second)):
                 self.staff[index].end_users.append(membership)
                 pairs.append(ModuleEndUser(module=self.staff[index].module, membership=membership))
         _with_history(ModuleEndUser, pairs)
-        everyone = [m for members in self.people.values() for m in members if m.pk in departments_of]
-        for membership in everyone:
-            membership.department = departments_of[membership.pk]
-        Membership.objects.bulk_update(everyone, ["department"], batch_size=BATCH)
         self._deliverables()
 
     def _deliverables(self) -> None:
-        """Each module's deliverables in order: the first signed off, then done, in progress, not started."""
-        steps = [Deliverable.Status.SIGNED_OFF, Deliverable.Status.DONE, Deliverable.Status.IN_PROGRESS]
+        """Each module's deliverables in order: some signed off, then one done and one in progress, the
+        rest not started."""
         consultant = self.people[Role.APP_CONSULTANT][0].user
         for staff in self.staff:
-            done = self.rng.randint(0, 4)
+            statuses = [Deliverable.Status.SIGNED_OFF] * self.rng.randint(0, 3)
+            statuses += [Deliverable.Status.DONE, Deliverable.Status.IN_PROGRESS]
             deliverables = staff.module.deliverables.select_related("owner").order_by("position")
-            for position, deliverable in enumerate(deliverables):
-                status = steps[min(max(position - done + 2, 0), 2)] if position <= done else None
-                if status:
-                    module_services.deliverable_update(
-                        deliverable=deliverable,
-                        acting_user=consultant,
-                        status=status,
-                        owner=deliverable.owner,
-                        due_date=deliverable.due_date,
-                    )
+            for deliverable, status in zip(deliverables, statuses, strict=False):
+                module_services.deliverable_update(
+                    deliverable=deliverable,
+                    acting_user=consultant,
+                    status=status,
+                    owner=deliverable.owner,
+                    due_date=deliverable.due_date,
+                )
 
     # --- training ----------------------------------------------------------------------------------
 

@@ -154,8 +154,7 @@ def readiness_thresholds_update(*, project: Project, **thresholds: int) -> Proje
             setattr(project, name, value)
         project.full_clean()
         project.save(update_fields=list(thresholds))
-        # robust: with the broker down the thresholds are still saved; the hourly snapshot catches up.
-        transaction.on_commit(lambda: _snapshot_refresh_enqueue(project.pk), robust=True)
+        transaction.on_commit(lambda: _snapshot_refresh_enqueue(project.pk))
     return project
 
 

@@ -130,10 +130,11 @@ class ModuleCompletion:
     key_users: Completion
 
 
-def _completions(module_ids: Collection[int]) -> dict[int, dict[str, Completion]]:
+def completion_by_module(*, module_ids: Collection[int]) -> dict[int, dict[str, Completion]]:
     """Module id → `end_users` (trained / required) and `key_users` (certified / required), in one
-    query: each population grouped by module with the rule counted as a filter, which the database
-    evaluates once for everybody rather than once per person and module."""
+    query (for pages that have the modules already): each population grouped by module with the rule
+    counted as a filter, which the database evaluates once for everybody rather than once per person
+    and module."""
 
     def grouped(people: QuerySet, rule, kind: str) -> QuerySet:
         done = Count("pk", filter=Q(rule(OuterRef("membership"), OuterRef("module"))))
@@ -181,13 +182,13 @@ def module_training_completion(*, project: Project, with_people: bool = False) -
             ),
         )
     modules = list(modules)
-    completions = _completions([module.pk for module in modules])
+    completions = completion_by_module(module_ids=[module.pk for module in modules])
     return [ModuleCompletion(module=module, **completions[module.pk]) for module in modules]
 
 
 def module_completion(*, module: BusinessModule) -> ModuleCompletion:
     """The completion figures of one module (one query)."""
-    return ModuleCompletion(module=module, **_completions([module.pk])[module.pk])
+    return ModuleCompletion(module=module, **completion_by_module(module_ids=[module.pk])[module.pk])
 
 
 def project_completion(rows: list[ModuleCompletion]) -> ModuleCompletion | None:

@@ -35,6 +35,8 @@ def test_a_synthetic_rollout_has_the_size_asked_for(rollout):
     end_users = Membership.objects.filter(project=rollout, role=Membership.Role.END_USER)
     working = ModuleEndUser.objects.filter(module__project=rollout).values("membership").distinct()
     assert working.count() == end_users.count() > 0
+    assert not end_users.filter(department="").exists()
+    assert Membership.history.filter(project_id=rollout.pk, department="").count() == 34  # vendor, IT, PMO
 
 
 def test_issues_come_with_comments_a_timeline_and_their_history(rollout):
