@@ -28,13 +28,21 @@ def key_user_assignments_ordered() -> QuerySet[KeyUserAssignment]:
     )
 
 
+def with_deliverable_counts(modules: QuerySet[BusinessModule]) -> QuerySet[BusinessModule]:
+    """Modules with `deliverable_count` and `deliverable_signed_off_count`, in the same query."""
+    return modules.annotate(
+        deliverable_count=_count(Deliverable.objects.all()),
+        deliverable_signed_off_count=_count(Deliverable.objects.filter(status=Status.SIGNED_OFF)),
+    )
+
+
 def with_progress(modules: QuerySet[BusinessModule]) -> QuerySet[BusinessModule]:
     """Modules with their Key Users prefetched and counts of end users and deliverables by status."""
-    return modules.prefetch_related(Prefetch("key_user_assignments", queryset=key_user_assignments_ordered())).annotate(
+    return with_deliverable_counts(
+        modules.prefetch_related(Prefetch("key_user_assignments", queryset=key_user_assignments_ordered()))
+    ).annotate(
         end_user_count=_count(ModuleEndUser.objects.all()),
-        deliverable_count=_count(Deliverable.objects.all()),
         deliverable_done_count=_count(Deliverable.objects.filter(status=Status.DONE)),
-        deliverable_signed_off_count=_count(Deliverable.objects.filter(status=Status.SIGNED_OFF)),
     )
 
 

@@ -56,12 +56,12 @@ from acceptance.selectors import ModuleAcceptance, latest_uat_cycle, module_acce
 from issues.models import Issue
 from issues.selectors import EMPTY_COUNTS, module_issue_counts
 from modules.models import BusinessModule, Deliverable
-from modules.selectors import with_progress
+from modules.selectors import with_deliverable_counts
 from projects.models import Project, ReadinessStatus
 from training.models import Attendance
 from training.selectors import (
     certified_attendance_q,
-    module_training_completion,
+    completion_by_module,
     required_end_users,
     required_key_users,
     trained_attendance_q,
@@ -154,9 +154,11 @@ class Evidence:
 
 def gather(*, project: Project, today: datetime.date) -> Evidence:
     """Today's evidence of every in-scope module, from the training, issues, acceptance and modules
-    selectors: thirteen queries, whatever the number of modules, people and issues."""
-    modules = list(with_progress(BusinessModule.objects.filter(project=project, in_scope=True)).order_by("name"))
-    training = {row.module.pk: row for row in module_training_completion(project=project)}
+    selectors: eleven queries, whatever the number of modules, people and issues."""
+    modules = list(
+        with_deliverable_counts(BusinessModule.objects.filter(project=project, in_scope=True)).order_by("name")
+    )
+    training = completion_by_module(module_ids=[module.pk for module in modules])
     issues = module_issue_counts(project=project)
     acceptance = module_acceptance_status(project=project, today=today)
     uat_cycle = next((a.cycle for a in acceptance.values() if a.cycle is not None), None)
@@ -165,10 +167,10 @@ def gather(*, project: Project, today: datetime.date) -> Evidence:
         completion, counts, tests = training[module.pk], issues.get(module.pk, EMPTY_COUNTS), acceptance[module.pk]
         figures[module.pk] = ModuleFigures(
             module_id=module.pk,
-            key_users=completion.key_users.required,
-            key_users_certified=completion.key_users.done,
-            end_users=completion.end_users.required,
-            end_users_trained=completion.end_users.done,
+            key_users=completion["key_users"].required,
+            key_users_certified=completion["key_users"].done,
+            end_users=completion["end_users"].required,
+            end_users_trained=completion["end_users"].done,
             deliverables=module.deliverable_count,
             deliverables_signed_off=module.deliverable_signed_off_count,
             open_issues=counts["open"],
