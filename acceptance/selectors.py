@@ -8,6 +8,7 @@ progress (the run is not finished), or the finished run's result (passed, failed
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -430,12 +431,16 @@ class ModuleAcceptance(ModuleProgress):
     open_defect_list: list[Issue] = field(default_factory=list)
 
 
-def module_acceptance_status(*, project: Project, today: datetime.date | None = None) -> dict[int, ModuleAcceptance]:
-    """For each module of the project, its acceptance in the latest UAT cycle (see `latest_uat_cycle`):
-    planned / run / passed / failed / blocked, pass rate (None when nothing of it is planned), whether
-    its Key User signed it off, the failed or blocked runs that stand (latest run of a scenario), and
-    the open defects raised in the cycle. At most eight queries; empty figures without a UAT cycle."""
-    modules = list(BusinessModule.objects.filter(project=project).order_by("name"))
+def module_acceptance_status(
+    *, project: Project, today: datetime.date | None = None, modules: Sequence[BusinessModule] | None = None
+) -> dict[int, ModuleAcceptance]:
+    """For each module of the project (or each of `modules`, when the caller has them already), its
+    acceptance in the latest UAT cycle (see `latest_uat_cycle`): planned / run / passed / failed /
+    blocked, pass rate (None when nothing of it is planned), whether its Key User signed it off, the
+    failed or blocked runs that stand (latest run of a scenario), and the open defects raised in the
+    cycle. At most eight queries (seven with `modules`); empty figures without a UAT cycle."""
+    if modules is None:
+        modules = list(BusinessModule.objects.filter(project=project).order_by("name"))
     cycle = latest_uat_cycle(project=project, today=today)
     if cycle is None:
         return {m.pk: ModuleAcceptance(module=m) for m in modules}
@@ -453,7 +458,8 @@ def module_acceptance_status(*, project: Project, today: datetime.date | None = 
         .order_by("scenario__reference")
     )
     for run in failed_runs:
-        status[run.scenario.module_id].failed_runs.append(run)
+        if run.scenario.module_id in status:
+            status[run.scenario.module_id].failed_runs.append(run)
     defects = (
         _cycle_defects(cycle)
         .open()
@@ -462,5 +468,6 @@ def module_acceptance_status(*, project: Project, today: datetime.date | None = 
         .order_by("severity", "number")
     )
     for issue in defects:
-        status[issue.test_module].open_defect_list.append(issue)
+        if issue.test_module in status:
+            status[issue.test_module].open_defect_list.append(issue)
     return status

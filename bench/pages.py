@@ -7,8 +7,8 @@ consultant (who may see every page): warm-up requests first, then one request co
 then `--runs` timed requests, of which the median is shown.
 
 Targets: the same number of queries at both sizes, no page over 20 queries, and the dashboard at most
-three times as slow as the SQL. The exit status is 1 when a target is missed or the SQL's figures
-differ from the app's.
+three times as slow as the SQL: a missed one is reported. The exit status is 1 only when a page fails
+or the SQL's figures differ from the app's (the comparison would mean nothing).
 """
 
 import argparse
@@ -235,18 +235,19 @@ def main() -> int:
 
     header = "".join(f"{s.project.code + ' queries':>18} {'ms':>8}" for s in subjects)
     print(f"\n{'page':<22}{header}")
-    missed = []
+    missed, broken = [], []
     for name, (a, b) in results.items():
         cells = "".join(f"{m.error[:26]:>27}" if m.error else f"{m.queries:>18} {m.median_ms:>8.1f}" for m in (a, b))
         flags = []
-        if not (a.error or b.error):
+        if a.error or b.error:
+            broken.append(f"{name}: {a.error or b.error}")
+            flags.append("error")
+        else:
             if a.queries != b.queries:
                 flags.append("queries differ")
             if max(a.queries, b.queries) > MAX_QUERIES:
                 flags.append(f"over {MAX_QUERIES} queries")
-        else:
-            flags.append("error")
-        missed += [f"{name}: {flag}" for flag in flags]
+        missed += [f"{name}: {flag}" for flag in flags if flag != "error"]
         print(f"{name:<22}{cells}  {'; '.join(flags)}")
 
     print("\nReadiness dashboard against hand-written SQL computing the same figures (bench/readiness.sql), in turns:")
@@ -260,7 +261,7 @@ def main() -> int:
             )
             differences = figures_differ(subject.project)
         except Exception as error:  # as above
-            missed.append(f"dashboard of {subject.project.code}: {type(error).__name__}: {error}"[:80])
+            broken.append(f"dashboard of {subject.project.code}: {type(error).__name__}: {error}"[:80])
             continue
         ratio = page_ms / sql_ms
         verdict = "figures equal" if not differences else f"{len(differences)} figures differ"
@@ -273,10 +274,12 @@ def main() -> int:
         if ratio > MAX_DASHBOARD_RATIO:
             missed.append(f"dashboard of {subject.project.code}: ratio {ratio:.1f}")
         if differences:
-            missed.append(f"dashboard of {subject.project.code}: figures differ from the SQL")
+            broken.append(f"dashboard of {subject.project.code}: figures differ from the SQL")
 
     print("\nTargets: " + ("all met." if not missed else "missed — " + "; ".join(missed)))
-    return 1 if missed else 0
+    if broken:
+        print("Broken: " + "; ".join(broken))
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":

@@ -106,24 +106,23 @@ def issue_workers(*, project: Project) -> QuerySet[Membership]:
 
 def _counts_by_module(issues: QuerySet[Issue]) -> dict[int, dict]:
     now = timezone.now()
-    open_q = Q(status__in=Issue.OPEN_STATUSES)
+    s1_s2 = Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2])
     rows = (
-        # Every figure is about open issues: the settled ones (most of them, in a long rollout) are not read.
-        issues.filter(open_q)
+        # Every figure is about open issues: only those are read (the settled ones are most of a long
+        # rollout's), and the counts need not ask again whether each one is open.
+        issues.filter(status__in=Issue.OPEN_STATUSES)
         .values("module_id")
         .annotate(
-            open=Count("id", filter=open_q),
-            open_s1=Count("id", filter=open_q & Q(severity=Issue.Severity.S1)),
-            open_s2=Count("id", filter=open_q & Q(severity=Issue.Severity.S2)),
-            open_s3=Count("id", filter=open_q & Q(severity=Issue.Severity.S3)),
-            open_s4=Count("id", filter=open_q & Q(severity=Issue.Severity.S4)),
-            open_blocking=Count("id", filter=open_q & Q(blocks_go_live=True)),
-            open_s1_s2=Count("id", filter=open_q & Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2])),
-            open_blocking_or_s1_s2=Count(
-                "id", filter=open_q & (Q(blocks_go_live=True) | Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2]))
-            ),
+            open=Count("id"),
+            open_s1=Count("id", filter=Q(severity=Issue.Severity.S1)),
+            open_s2=Count("id", filter=Q(severity=Issue.Severity.S2)),
+            open_s3=Count("id", filter=Q(severity=Issue.Severity.S3)),
+            open_s4=Count("id", filter=Q(severity=Issue.Severity.S4)),
+            open_blocking=Count("id", filter=Q(blocks_go_live=True)),
+            open_s1_s2=Count("id", filter=s1_s2),
+            open_blocking_or_s1_s2=Count("id", filter=Q(blocks_go_live=True) | s1_s2),
             overdue=Count("id", filter=Issue.overdue_q(now)),
-            open_training_gap=Count("id", filter=open_q & Q(category=Issue.Category.TRAINING_GAP)),
+            open_training_gap=Count("id", filter=Q(category=Issue.Category.TRAINING_GAP)),
         )
         .order_by()
     )

@@ -154,13 +154,13 @@ class Evidence:
 
 def gather(*, project: Project, today: datetime.date) -> Evidence:
     """Today's evidence of every in-scope module, from the training, issues, acceptance and modules
-    selectors: eleven queries, whatever the number of modules, people and issues."""
+    selectors: ten queries, whatever the number of modules, people and issues."""
     modules = list(
         with_deliverable_counts(BusinessModule.objects.filter(project=project, in_scope=True)).order_by("name")
     )
     training = completion_by_module(module_ids=[module.pk for module in modules])
     issues = module_issue_counts(project=project)
-    acceptance = module_acceptance_status(project=project, today=today)
+    acceptance = module_acceptance_status(project=project, today=today, modules=modules)
     uat_cycle = next((a.cycle for a in acceptance.values() if a.cycle is not None), None)
     figures = {}
     for module in modules:
@@ -367,10 +367,14 @@ class EvidenceLinks:
     def __init__(self, project_id: int, uat_cycle_id: int | None = None):
         self.project_id = project_id
         self.uat_cycle_id = uat_cycle_id
+        self._paths: dict[tuple, str] = {}
 
     def _url(self, name: str, query: dict | None = None, anchor: str = "", **kwargs) -> str:
-        url = reverse(name, kwargs={"project_id": self.project_id, **kwargs})
-        return url + (f"?{urlencode(query)}" if query else "") + (f"#{anchor}" if anchor else "")
+        # A dashboard links hundreds of times to a few pages: each is reversed once.
+        key = (name, *sorted(kwargs.items()))
+        if key not in self._paths:
+            self._paths[key] = reverse(name, kwargs={"project_id": self.project_id, **kwargs})
+        return self._paths[key] + (f"?{urlencode(query)}" if query else "") + (f"#{anchor}" if anchor else "")
 
     def module(self, module_id: int, anchor: str) -> str:
         return self._url("modules:detail", anchor=anchor, module_id=module_id)

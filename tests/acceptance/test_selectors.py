@@ -96,6 +96,14 @@ def test_readiness_reads_the_latest_started_uat_cycle_per_module(team):
     assert (status[purchasing.pk].pass_rate, status[purchasing.pk].failed_runs) == (0.0, [])
 
 
+def test_readiness_may_ask_for_some_modules_only(team):
+    key_user = team.members[Role.KEY_USER]
+    cycle, purchasing, *_rest = fill(team, key_user)
+    status = selectors.module_acceptance_status(project=team.project, today=TODAY, modules=[purchasing])
+    assert list(status) == [purchasing.pk]  # Finance's failed runs and defects are left out, not an error
+    assert (status[purchasing.pk].cycle, status[purchasing.pk].planned) == (cycle, 1)
+
+
 def test_a_failed_run_followed_by_a_passed_re_run_is_not_a_failed_run(team):
     key_user = team.members[Role.KEY_USER]
     scenario = scenario_make(module=team.module)

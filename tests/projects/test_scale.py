@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from acceptance import models as acceptance
 from issues.models import Comment, Issue, IssueEvent, SlaBreach, SolutionOption
@@ -107,3 +108,14 @@ def test_the_command_adds_the_rollouts_after_the_demo(monkeypatch):
 def test_past_sla_breaches_are_recorded_so_the_sweep_announces_none(rollout):
     assert SlaBreach.objects.filter(issue__project=rollout).exists()
     assert sla_breaches_record() == 0
+
+
+def test_a_chinese_rollout_is_written_in_chinese():
+    with translation.override("zh-hans"):
+        rollout = scale.seed(count=1, size=scale.Size(modules=2, people=60, sessions=20, issues=30), lang="zh-hans")[0]
+    assert rollout.name.startswith("江南重工")
+    module = BusinessModule.objects.filter(project=rollout).order_by("pk").first()
+    assert module.name == "财务 / 总账 · 无锡"
+    assert (
+        Membership.objects.filter(project=rollout, role=Membership.Role.END_USER).first().department == "无锡 · 财务部"
+    )
