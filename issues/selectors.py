@@ -82,15 +82,19 @@ def _at_their_tier(memberships: QuerySet[Membership]) -> Q:
 def issues_on_desk(*, memberships: QuerySet[Membership]) -> QuerySet[Issue]:
     """Open issues waiting for these (active) members: assigned to them, or escalated to the tier their
     role serves (application consultants; IT users and technical consultants) and not given to anyone."""
-    return Issue.objects.open().filter(Q(assignee__in=memberships) | _at_their_tier(memberships))
+    return Issue.objects.open().filter(
+        Q(assignee__in=memberships) | _at_their_tier(memberships), project_id__in=memberships.values("project_id")
+    )
 
 
 def issues_to_triage(*, memberships: QuerySet[Membership]) -> QuerySet[Issue]:
     """New issues these (active) members are expected to triage: in the modules they own as Key Users,
     assigned to them, or at their tier and given to no one."""
     owned = KeyUserAssignment.objects.effective().filter(membership__in=memberships).values("module_id")
-    return Issue.objects.filter(status=Issue.Status.NEW).filter(
-        Q(module_id__in=owned) | Q(assignee__in=memberships) | _at_their_tier(memberships)
+    return Issue.objects.filter(
+        Q(module_id__in=owned) | Q(assignee__in=memberships) | _at_their_tier(memberships),
+        status=Issue.Status.NEW,
+        project_id__in=memberships.values("project_id"),
     )
 
 

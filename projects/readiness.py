@@ -30,6 +30,7 @@ import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -558,7 +559,7 @@ class ModuleReadiness:
     checks: list[Check]
     status: Status
 
-    @property
+    @cached_property
     def reasons(self) -> list[tuple[Check, Reason]]:
         return [(check, reason) for check in self.checks for reason in check.reasons]
 
