@@ -1,6 +1,7 @@
-"""The audit trail of a project: every recorded change to its team, modules, Key User assignments, end
-users, deliverables, training sessions, attendance, issues and go-live decisions — who, when, and each
-field's value before and after — read from their history tables (django-simple-history).
+"""The audit trail of a project: every recorded change to its settings and readiness thresholds, team,
+modules, Key User assignments, end users, deliverables, training sessions, attendance, issues and their
+service levels, acceptance sign-offs and exceptions, and go-live decisions — who, when, and each field's
+value before and after — read from their history tables (django-simple-history).
 
 A page runs a fixed number of queries whatever its size: one for the count, one for the page (a UNION
 of the history tables), one per kind of object on the page (its rows and the rows just before them,
@@ -25,7 +26,8 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from issues.models import Issue
+from acceptance.models import AcceptanceException, ModuleSignOff, TestCycle
+from issues.models import Issue, SlaPolicy
 from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
 from people.models import Membership, User
 from projects.models import GoLiveDecision, Project
@@ -34,7 +36,8 @@ from training.models import Attendance, TrainingSession
 PAGE_SIZE = 50
 
 # How a kind's history rows find their project and their module: through a column of their own
-# ("project", "module"), through their session ("session"), or the row is the module itself ("self").
+# ("project", "module"), through their session ("session"), or the row is the project or the module
+# itself ("self").
 PROJECT, MODULE, SESSION, SELF = "project", "module", "session", "self"
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
@@ -53,6 +56,7 @@ class Names:
         TrainingSession: (TrainingSession.objects.all, lambda session: session.title),
         DeliverableType: (DeliverableType.objects.all, lambda deliverable_type: deliverable_type.name),
         Issue: (Issue.objects.all, lambda issue: f"#{issue.number} {issue.title}"),
+        TestCycle: (TestCycle.objects.all, lambda cycle: cycle.name),
     }
 
     def __init__(self, wanted: dict[type[models.Model], set[int]]):
@@ -127,6 +131,8 @@ def _sessions(where: Q) -> list[QuerySet]:
 
 
 def in_project(kind: Kind, project_id: int) -> Q:
+    if kind.project_path == SELF:
+        return Q(id=project_id)
     if kind.project_path == PROJECT:
         return Q(project_id=project_id)
     modules = _any_in("module_id", _modules_of(project_id))
@@ -161,6 +167,14 @@ def _in_module(names: Names, text: str, module_id) -> str:
 KINDS: dict[str, Kind] = {
     kind.key: kind
     for kind in (
+        Kind(
+            "project",
+            Project,
+            _("Project settings and thresholds"),
+            SELF,
+            None,
+            lambda row, names: row.name,
+        ),
         Kind(
             "membership",
             Membership,
@@ -239,6 +253,35 @@ KINDS: dict[str, Kind] = {
             lambda row, names: f"#{row.number} {row.title}",
             hidden=frozenset({"project", "number", "sla_started_at", "sla_paused_at", "sla_paused_total"}),
             link=(Issue, "id", "issues:detail", "issue_id"),
+        ),
+        Kind(
+            "sla_policy",
+            SlaPolicy,
+            _("SLA policy"),
+            PROJECT,
+            None,
+            lambda row, names: str(_("SLA policy")),
+            hidden=frozenset({"project"}),
+        ),
+        Kind(
+            "sign_off",
+            ModuleSignOff,
+            _("Acceptance sign-offs"),
+            MODULE,
+            MODULE,
+            lambda row, names: _in_module(names, names.name(TestCycle, row.cycle_id), row.module_id),
+            hidden=frozenset({"module"}),
+            link=(TestCycle, "cycle_id", "acceptance:cycle_detail", "pk"),
+        ),
+        Kind(
+            "acceptance_exception",
+            AcceptanceException,
+            _("Acceptance exceptions"),
+            MODULE,
+            MODULE,
+            lambda row, names: _in_module(names, names.name(TestCycle, row.cycle_id), row.module_id),
+            hidden=frozenset({"module"}),
+            link=(TestCycle, "cycle_id", "acceptance:cycle_detail", "pk"),
         ),
         Kind(
             "decision",

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from erpteam.views import health, language_set
 from notifications.views import my_settings
+from people import accounts
 from projects.views import home, readiness
 
 # Uploaded files are served only by views that check who may see them (never straight from MEDIA_ROOT).
@@ -11,6 +12,15 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/password/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("health/", health, name="health"),
     path("notifications/", include("notifications.urls")),

@@ -1,9 +1,20 @@
 """Every write to accounts and memberships. Each refuses what would leave a module without a Key User."""
 
+import contextlib
+import smtplib
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from modules.models import KeyUserAssignment, ModuleEndUser
@@ -26,6 +37,62 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def password_link_send(*, user: User, invited_by: Membership | None = None) -> None:
+    """Email a person a link to set their password: their first one (an account added to a project has
+    none) or a new one. The link works once, for `PASSWORD_RESET_TIMEOUT`; the email is in the person's
+    language (else the current one) and says who invited them, when someone did."""
+    if not user.is_active:
+        raise ValidationError(
+            _("The account of %(person)s is deactivated: it cannot log in.") % {"person": user.display_name},
+            code="inactive",
+        )
+    if not user.email:
+        raise ValidationError(
+            _("%(person)s has no email address: an administrator can add one to the account.")
+            % {"person": user.display_name},
+            code="no_email",
+        )
+    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    link = settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    days = max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1)
+    first = not user.has_usable_password()
+    with translation.override(user.language) if user.language else contextlib.nullcontext():
+        if invited_by is not None:
+            subject = _("You are invited to %(project)s on erpteam") % {"project": invited_by.project.name}
+        else:
+            subject = _("Set your erpteam password") if first else _("Reset your erpteam password")
+        paragraphs = [_("Hello %(name)s,") % {"name": user.display_name}]
+        if invited_by is not None:
+            paragraphs.append(
+                _(
+                    "%(inviter)s added you to the project %(project)s in erpteam, the workspace of your ERP "
+                    "implementation team."
+                )
+                % {"inviter": invited_by.user.display_name, "project": invited_by.project.name}
+            )
+        if first:
+            paragraphs.append(_("Choose your password on this page, then log in:") + "\n" + link)
+        else:
+            paragraphs.append(
+                _("Someone asked for a new password for your account. Choose one on this page:") + "\n" + link
+            )
+        closing = [
+            _("Your username: %(username)s") % {"username": user.username},
+            ngettext("The link works once, within %(days)s day.", "The link works once, within %(days)s days.", days)
+            % {"days": days},
+        ]
+        if invited_by is None:
+            closing.append(_("If you did not ask for it, ignore this email: your password stays as it is."))
+        body = "\n\n".join([*paragraphs, "\n".join(closing)]) + "\n"
+    try:
+        EmailMessage(subject, body, to=[user.email]).send()
+    except (smtplib.SMTPException, OSError) as error:
+        raise ValidationError(
+            _("The email to %(email)s could not be sent; try again later.") % {"email": user.email},
+            code="mail_failed",
+        ) from error
 
 
 def user_deactivate(*, user: User) -> User:

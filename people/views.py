@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -59,8 +60,8 @@ class PersonAddView(TeamPageMixin, ProjectFormView):
     form_class = PersonAddForm
     page_title = gettext_lazy("Add a person to the team")
     intro = gettext_lazy(
-        "Add someone who already has an account, or a new person: they get an account without a password, "
-        "to be set by an administrator or through a password reset."
+        "Add someone who already has an account, or a new person: they get an account without a password yet. "
+        "With an email address, invite them from the team list to choose one."
     )
     submit_label = gettext_lazy("Add to the team")
 
@@ -147,6 +148,35 @@ class MembershipActivateView(MemberMixin, ConfirmView):
 
     def get_success_message(self):
         return _("%(person)s is active again.") % {"person": self.result.user.display_name}
+
+
+class PasswordLinkView(MemberMixin, ConfirmView):
+    """Email a member a link to choose their password: an invitation for someone added without one."""
+
+    action = Action.TEAM_MANAGE
+    danger = False
+    submit_label = gettext_lazy("Send the email")
+
+    @property
+    def page_title(self):
+        user = self.get_member().user
+        if user.has_usable_password():
+            return _("Send %(person)s a link to reset their password?") % {"person": user.display_name}
+        return _("Invite %(person)s to choose a password?") % {"person": user.display_name}
+
+    @property
+    def intro(self):
+        user = self.get_member().user
+        return _(
+            "An email to %(email)s with a link to choose a password; the link works once, within %(days)s days. "
+            "They can ask for one themselves from the log-in page too."
+        ) % {"email": user.email or "—", "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+
+    def perform(self, form):
+        return services.password_link_send(user=self.get_member().user, invited_by=self.membership)
+
+    def get_success_message(self):
+        return _("The email to %(person)s is sent.") % {"person": self.get_member().user.display_name}
 
 
 def _roster_row(member: Membership) -> list:

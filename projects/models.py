@@ -53,6 +53,8 @@ class Project(models.Model):
         _("overdue issues · at risk up to"), default=2, help_text=_("More than this many in a module: not ready.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")

@@ -6,7 +6,6 @@ import functools
 from django import template
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,7 @@ _STATUSES = {
 
 
 @functools.cache
-def _icon(level: str, language: str) -> SafeString:
+def _icon(level: str, language: str) -> str:
     icon, colour, words = _LEVELS.get(level, _LEVELS["failing"])
     return format_html(
         '<i class="bi bi-{} {}" aria-hidden="true"></i><span class="visually-hidden">{}</span>', icon, colour, words()
@@ -35,7 +34,7 @@ def _icon(level: str, language: str) -> SafeString:
 
 
 @functools.cache
-def _badge(status: str, large: bool, language: str) -> SafeString:
+def _badge(status: str, large: bool, language: str) -> str:
     if status not in _STATUSES:
         return format_html('<span class="text-body-secondary">—</span>')
     colour, icon, word = _STATUSES[status]
@@ -52,19 +51,19 @@ def _badge(status: str, large: bool, language: str) -> SafeString:
 
 
 @register.simple_tag
-def readiness_icon(level: str) -> SafeString:
+def readiness_icon(level: str) -> str:
     """A criterion's level: an icon, and its word for a screen reader."""
     return _icon(str(level), get_language())
 
 
 @register.simple_tag
-def readiness_status(status: str, large: bool = False) -> SafeString:
+def readiness_status(status: str, large: bool = False) -> str:
     """A module's or a project's status as a badge (a dash when there is none yet)."""
     return _badge(str(status or ""), bool(large), get_language())
 
 
 @register.simple_tag
-def readiness_cell(check) -> SafeString:
+def readiness_cell(check) -> str:
     """A matrix cell: the check's level and figure, linked to its evidence when it has some. `check` is a
     `projects.readiness.Check`, or its dict in a stored snapshot's evidence."""
     if not isinstance(check, dict):
@@ -75,12 +74,12 @@ def readiness_cell(check) -> SafeString:
     return format_html('<td class="text-center readiness-cell readiness-{}">{}</td>', check["level"], mark)
 
 
-def _svg(template: str, rows) -> SafeString:
+def _svg(template: str, rows) -> str:
     return format_html_join("\n", template, rows)
 
 
 @register.simple_tag
-def chart_marks(chart) -> SafeString:
+def chart_marks(chart) -> str:
     """The marks of a chart (`projects.charts.Chart`) inside its <svg>: grid and ticks, bars, reference
     levels, markers and lines. Coordinates are written as Python writes numbers, whatever the language."""
     plot = chart.plot
@@ -115,11 +114,11 @@ def chart_marks(chart) -> SafeString:
         ),
         _svg('<polyline class="chart-line {}" points="{}"/>', chart.lines),
     ]
-    return SafeString("\n".join(marks))
+    return format_html_join("\n", "{}", ((mark,) for mark in marks))
 
 
 @register.simple_tag
-def chart_rows(chart) -> SafeString:
+def chart_rows(chart) -> str:
     """A chart's figures as table rows: the first cell of each heads its row."""
     return format_html_join(
         "",

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from acceptance import services as acceptance_services
 from issues import services as issue_services
 from issues.models import Issue
 from modules import services as module_services
@@ -11,6 +12,7 @@ from people import services as people_services
 from people.models import Membership
 from projects import services as project_services
 from projects.models import GoLiveDecision
+from tests.acceptance.factories import cycle_make, scenario_make
 from tests.factories import module_make
 from training import services as training_services
 from training.models import Attendance, TrainingSession
@@ -38,7 +40,8 @@ def past_session(team, module=None) -> TrainingSession:
 
 def changes_of_every_kind(team, n: int) -> None:
     """A person joins and leaves; a module gets its Key User, an end user, a deliverable update, a
-    session with attendance and an issue, and is deleted; a go-live decision is recorded."""
+    session with attendance, an issue, an acceptance exception and sign-off, and is deleted; a threshold
+    and a service level change; a go-live decision is recorded."""
     member = people_services.person_add(project=team.project, role=Role.END_USER, username=f"person.{n}")
     module = module_make(
         project=team.project, code=f"m{n}", name=f"Module {n}", key_users=[team.members[Role.KEY_USER]]
@@ -60,6 +63,14 @@ def changes_of_every_kind(team, n: int) -> None:
         reporter=team.members[Role.KEY_USER],
     )
     issue_services.issue_transition(issue=issue, to_status=Issue.Status.TRIAGED, actor=team.members[Role.KEY_USER])
+    cycle = cycle_make(project=team.project, scenarios=[scenario_make(module=module)], name=f"UAT {n}")
+    acceptance_services.exception_create(
+        cycle=cycle, module=module, consultant=team.members[Role.APP_CONSULTANT], reason=f"Agreed ({n})."
+    )
+    acceptance_services.sign_off_create(cycle=cycle, module=module, signed_by=team.members[Role.KEY_USER])
+    project_services.readiness_thresholds_update(project=team.project, readiness_overdue_at_risk=3 + n)
+    policy = issue_services.sla_policy_get_or_create(project=team.project)
+    issue_services.sla_policy_update(policy=policy, s4_resolve_hours=170 + n)
     project_services.go_live_decision_record(
         project=team.project,
         decided_by=team.members[Role.MANAGER],

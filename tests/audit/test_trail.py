@@ -7,21 +7,26 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from acceptance import services as acceptance_services
+from acceptance.models import AcceptanceException, ModuleSignOff
 from audit.selectors import KINDS
 from issues import services as issue_services
-from issues.models import Issue
+from issues.models import Issue, SlaPolicy
 from modules import services as module_services
 from modules.models import BusinessModule, Deliverable, KeyUserAssignment, ModuleEndUser
 from people import services as people_services
 from people.models import Membership
 from projects import services as project_services
-from projects.models import GoLiveDecision
+from projects.models import GoLiveDecision, Project
+from projects.readiness import THRESHOLD_FIELDS
+from tests.acceptance.factories import cycle_make, scenario_make
 from tests.audit.conftest import past_session
 from tests.factories import module_make
 from training import services as training_services
 from training.models import Attendance, TrainingSession
 
 pytestmark = pytest.mark.django_db
+
 
 Role = Membership.Role
 
@@ -229,6 +234,10 @@ def test_an_invalid_filter_is_left_out(team):
 
 def test_every_kind_the_trail_lists_keeps_its_history_with_who_changed_it(settings):
     required = {
+        Project,
+        SlaPolicy,
+        ModuleSignOff,
+        AcceptanceException,
         Membership,
         BusinessModule,
         KeyUserAssignment,
@@ -242,3 +251,46 @@ def test_every_kind_the_trail_lists_keeps_its_history_with_who_changed_it(settin
     assert required == {kind.model for kind in KINDS.values()}
     assert all(hasattr(model, "history") for model in required)
     assert "simple_history.middleware.HistoryRequestMiddleware" in settings.MIDDLEWARE
+
+
+def test_a_threshold_changed_on_its_page_shows_who_and_the_values_before_and_after(team):
+    response = team.client_for(Role.APP_CONSULTANT).post(
+        reverse("projects:readiness_thresholds", args=[team.project.pk]),
+        {
+            **{name: getattr(team.project, name) for name in THRESHOLD_FIELDS},
+            "readiness_training_at_risk": 70,
+        },
+    )
+    assert response.status_code == 302
+    entry = trail(team, kind="project")[0]
+    assert (entry.action, entry.who, entry.subject) == (
+        "~",
+        team.user(Role.APP_CONSULTANT).display_name,
+        "Demo rollout",
+    )
+    assert changes(entry) == {"end users trained · at risk from (%)": ("80", "70")}
+
+
+def test_service_level_changes_are_listed(team):
+    policy = issue_services.sla_policy_get_or_create(project=team.project)
+    issue_services.sla_policy_update(policy=policy, s1_resolve_hours=6)
+    entry = trail(team, kind="sla_policy")[0]
+    assert entry.subject == "SLA policy"
+    assert changes(entry)["S1 · hours to resolve"] == ("8", "6")
+
+
+def test_an_acceptance_sign_off_and_an_exception_are_listed_with_their_cycle_and_module(team):
+    cycle = cycle_make(project=team.project, scenarios=[scenario_make(module=team.module)])
+    acceptance_services.exception_create(
+        cycle=cycle, module=team.module, consultant=team.members[Role.APP_CONSULTANT], reason="Workaround agreed"
+    )
+    exception = trail(team, kind="acceptance_exception")[0]
+    assert exception.subject == f"{cycle.name} · Finance"
+    assert exception.url == reverse("acceptance:cycle_detail", args=[team.project.pk, cycle.pk])
+    assert changes(exception)["reason"] == ("", "Workaround agreed")
+    assert changes(exception)["recorded by"][1] == team.user(Role.APP_CONSULTANT).display_name
+
+    acceptance_services.sign_off_create(cycle=cycle, module=team.module, signed_by=team.members[Role.KEY_USER])
+    sign_off = trail(team, kind="sign_off", module=team.module.pk)[0]
+    assert sign_off.subject == f"{cycle.name} · Finance"
+    assert changes(sign_off)["signed off by"][1] == team.user(Role.KEY_USER).display_name

@@ -1,6 +1,6 @@
 from people.models import Membership, RosterImport
 from people.services import person_add
-from tests.matrix import CONSULTANTS, READERS, Route
+from tests.matrix import ALL_ROLES, CONSULTANTS, READERS, Route
 
 Role = Membership.Role
 
@@ -37,6 +37,19 @@ ROUTES = {
     "people:update": Route(kwargs=member, get=CONSULTANTS, post=CONSULTANTS),
     "people:deactivate": Route(kwargs=member, get=CONSULTANTS, post=CONSULTANTS),
     "people:activate": Route(kwargs=member, get=CONSULTANTS, post=CONSULTANTS),
+    "people:password_link": Route(kwargs=member, get=CONSULTANTS, post=CONSULTANTS),
+    # A person's own password (people/accounts.py): choosing one by an emailed link is open to anyone.
+    "password_change": Route(get=ALL_ROLES, post=ALL_ROLES, project_scoped=False),
+    "password_reset": Route(get=ALL_ROLES, post=ALL_ROLES, project_scoped=False, public=True),
+    "password_reset_done": Route(get=ALL_ROLES, post=None, project_scoped=False, public=True),
+    "password_reset_confirm": Route(
+        kwargs=lambda world, which: {"uidb64": "MQ", "token": "set-password"},
+        get=ALL_ROLES,
+        post=ALL_ROLES,
+        project_scoped=False,
+        public=True,
+    ),
+    "password_reset_complete": Route(get=ALL_ROLES, post=None, project_scoped=False, public=True),
     "people:import": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
     "people:import_template": Route(kwargs=project, get=CONSULTANTS),
     "people:import_detail": Route(kwargs=roster_import, get=CONSULTANTS),

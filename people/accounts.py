@@ -1,0 +1,64 @@
+"""A person's own password: changing it, and the emailed link that sets it, whether forgotten or never
+set (people added to a project get an account without one). Django's views, with erpteam's pages and
+emails (`people.services.password_link_send`)."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from people import services
+from people.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class PasswordLinkForm(PasswordResetForm):
+    def get_users(self, email):
+        """Every active account with this address, with a password or none yet (Django's own form
+        leaves out the latter; here they are the people a team added, setting their first one)."""
+        return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
+
+    def save(self, **kwargs):
+        """Send the link to each account with the address. The page says the same whether there is one
+        or not, and whether the mail server took it: a failure is logged, never shown to a stranger."""
+        for user in self.get_users(self.cleaned_data["email"]):
+            try:
+                services.password_link_send(user=user)
+            except ValidationError:
+                logger.exception("The password link to user %s could not be sent.", user.pk)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordLinkForm
+    template_name = "registration/password_reset_form.html"
+    title = gettext_lazy("Choose a password")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    title = gettext_lazy("Look in your mailbox")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    title = gettext_lazy("Choose a password")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    title = gettext_lazy("Password set")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    title = gettext_lazy("Change my password")
+    success_url = reverse_lazy("my_settings")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
+        return response
