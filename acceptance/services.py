@@ -584,6 +584,15 @@ def sign_off_create(
     return sign_off
 
 
+def _require_consultant(membership: Membership) -> None:
+    if not membership.is_consultant:
+        raise ValidationError(
+            _("Only a consultant records or withdraws an accepted exception; %(person)s is a %(role)s.")
+            % {"person": _person(membership), "role": membership.get_role_display()},
+            code="not_consultant",
+        )
+
+
 def exception_create(
     *, cycle: TestCycle, module: BusinessModule, consultant: Membership, reason: str
 ) -> AcceptanceException:
@@ -596,12 +605,7 @@ def exception_create(
         cycle = TestCycle.objects.select_for_update().get(pk=cycle.pk)
         _require_in_project(cycle, module)
         _require_member(project_id=cycle.project_id, membership=consultant)
-        if not consultant.is_consultant:
-            raise ValidationError(
-                _("Only a consultant records an accepted exception; %(person)s is a %(role)s.")
-                % {"person": _person(consultant), "role": consultant.get_role_display()},
-                code="not_consultant",
-            )
+        _require_consultant(consultant)
         if AcceptanceException.objects.filter(cycle=cycle, module=module).exists():
             raise ValidationError(
                 _("An exception is already recorded for %(module)s in %(cycle)s.")
@@ -612,3 +616,45 @@ def exception_create(
         exception.full_clean()
         exception.save()
     return exception
+
+
+def sign_off_withdraw(*, cycle: TestCycle, module: BusinessModule, by: Membership) -> None:
+    """A Key User of the module takes its sign-off in the cycle back (signed by mistake, or a defect
+    found since): the module counts as not signed off again. The audit trail keeps the sign-off."""
+    with transaction.atomic():
+        cycle = TestCycle.objects.select_for_update().get(pk=cycle.pk)
+        _require_in_project(cycle, module)
+        _require_member(project_id=cycle.project_id, membership=by)
+        _require_module_key_user(module=module, membership=by, code="not_key_user")
+        deleted, _rows = ModuleSignOff.objects.filter(cycle=cycle, module=module).delete()
+        if not deleted:
+            raise ValidationError(
+                _("%(module)s is not signed off in %(cycle)s.") % {"module": module.name, "cycle": cycle.name},
+                code="not_signed_off",
+            )
+
+
+def exception_withdraw(*, cycle: TestCycle, module: BusinessModule, consultant: Membership) -> None:
+    """A consultant takes an accepted exception back. Refused while the module is signed off in the
+    cycle: the sign-off may rest on it, so its Key User withdraws that first."""
+    with transaction.atomic():
+        cycle = TestCycle.objects.select_for_update().get(pk=cycle.pk)
+        _require_in_project(cycle, module)
+        _require_member(project_id=cycle.project_id, membership=consultant)
+        _require_consultant(consultant)
+        if ModuleSignOff.objects.filter(cycle=cycle, module=module).exists():
+            raise ValidationError(
+                _(
+                    "%(module)s is signed off in %(cycle)s, perhaps on the strength of this exception: its Key "
+                    "User withdraws the sign-off first."
+                )
+                % {"module": module.name, "cycle": cycle.name},
+                code="signed_off",
+            )
+        deleted, _rows = AcceptanceException.objects.filter(cycle=cycle, module=module).delete()
+        if not deleted:
+            raise ValidationError(
+                _("No exception is recorded for %(module)s in %(cycle)s.")
+                % {"module": module.name, "cycle": cycle.name},
+                code="no_exception",
+            )

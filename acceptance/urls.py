@@ -14,6 +14,16 @@ urlpatterns = [
     path("cycles/<int:pk>/runs/new/", views.RunCreateView.as_view(), name="run_create"),
     path("cycles/<int:pk>/modules/<int:module_pk>/sign-off/", views.SignOffView.as_view(), name="sign_off"),
     path(
+        "cycles/<int:pk>/modules/<int:module_pk>/sign-off/withdraw/",
+        views.SignOffWithdrawView.as_view(),
+        name="sign_off_withdraw",
+    ),
+    path(
+        "cycles/<int:pk>/modules/<int:module_pk>/exception/withdraw/",
+        views.ExceptionWithdrawView.as_view(),
+        name="exception_withdraw",
+    ),
+    path(
         "cycles/<int:pk>/modules/<int:module_pk>/exception/",
         views.ExceptionCreateView.as_view(),
         name="exception_create",

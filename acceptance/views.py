@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from acceptance import imports, selectors, services
@@ -32,7 +33,7 @@ from acceptance.forms import (
 from acceptance.models import TestCycle, TestRun, TestScenario
 from erpteam.permissions import Action, Scope, scope_of
 from erpteam.tabular import table_response
-from erpteam.views import ProjectMixin
+from erpteam.views import ConfirmView, ProjectMixin
 from modules.models import BusinessModule
 from people.models import Membership
 
@@ -112,8 +113,12 @@ class CycleDetailView(CycleMixin, TemplateView):
         cycle = self.cycle
         rows = selectors.cycle_progress(cycle=cycle)
         for row in rows:
-            row.can_sign_off = not row.signed_off and self.can(Action.ACCEPTANCE_SIGN_OFF, module_id=row.module.pk)
-            row.can_except = row.exception is None and row.open_s1_s2 > 0 and self.can(Action.ACCEPTANCE_EXCEPTION)
+            signs_off = self.can(Action.ACCEPTANCE_SIGN_OFF, module_id=row.module.pk)
+            excepts = self.can(Action.ACCEPTANCE_EXCEPTION)
+            row.can_sign_off = not row.signed_off and signs_off
+            row.can_withdraw_sign_off = row.signed_off and signs_off
+            row.can_except = row.exception is None and row.open_s1_s2 > 0 and excepts
+            row.can_withdraw_exception = row.exception is not None and not row.signed_off and excepts
         planned = CycleScenarioFilter(self.request.GET, queryset=selectors.cycle_scenarios(cycle=cycle), cycle=cycle)
         page = _page(self.request, planned.qs, 50)
         for entry in page:
@@ -283,6 +288,73 @@ class ExceptionCreateView(CycleModuleMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Exception recorded: the Key User may now sign off."))
         return self.back()
+
+
+class WithdrawView(CycleModuleMixin, ConfirmView):
+    """Take back what was recorded for a module in a cycle (its sign-off, or an accepted exception):
+    a confirmation page; the service's refusal is shown on it."""
+
+    section = "acceptance"
+    submit_label = gettext_lazy("Withdraw")
+
+    def get_form(self, form_class=None):
+        self.require(self.action, module_id=self.module.pk)
+        return super().get_form(form_class)
+
+    def get_cancel_url(self) -> str:
+        return reverse("acceptance:cycle_detail", args=[self.project.pk, self.cycle.pk])
+
+    get_success_url = get_cancel_url
+
+    def get_breadcrumbs(self):
+        return [
+            (_("Acceptance"), reverse("acceptance:cycle_list", args=[self.project.pk])),
+            (self.cycle.name, self.get_cancel_url()),
+        ]
+
+
+class SignOffWithdrawView(WithdrawView):
+    action = Action.ACCEPTANCE_SIGN_OFF
+
+    @property
+    def page_title(self):
+        return _("Withdraw the sign-off of %(module)s in %(cycle)s?") % {
+            "module": self.module.name,
+            "cycle": self.cycle.name,
+        }
+
+    intro = gettext_lazy(
+        "The module counts as not signed off in this cycle again, on the acceptance page and for readiness. "
+        "The audit trail keeps who signed it off and when. Sign it off again once it is accepted."
+    )
+
+    def perform(self, form):
+        return services.sign_off_withdraw(cycle=self.cycle, module=self.module, by=self.membership)
+
+    def get_success_message(self):
+        return _("The sign-off of %(module)s is withdrawn.") % {"module": self.module.name}
+
+
+class ExceptionWithdrawView(WithdrawView):
+    action = Action.ACCEPTANCE_EXCEPTION
+
+    @property
+    def page_title(self):
+        return _("Withdraw the exception for %(module)s in %(cycle)s?") % {
+            "module": self.module.name,
+            "cycle": self.cycle.name,
+        }
+
+    intro = gettext_lazy(
+        "Open S1/S2 defects block the module's sign-off in this cycle again. The audit trail keeps the exception "
+        "and its reason."
+    )
+
+    def perform(self, form):
+        return services.exception_withdraw(cycle=self.cycle, module=self.module, consultant=self.membership)
+
+    def get_success_message(self):
+        return _("The exception for %(module)s is withdrawn.") % {"module": self.module.name}
 
 
 # --- scenarios -------------------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ PEOPLE = [
     ("eu.liang", ("Na", "Liang"), ("娜", "梁"), Role.END_USER, "Quality", ["qm"]),
 ]
 
+NEWCOMER = "eu.fan"
+
 MODULES = ["fin-gl", "fin-ap", "fin-ar", "co", "wm", "mm-pur", "sd", "pp", "qm"]
 
 
@@ -138,6 +140,17 @@ def seed_team(*, lang: str) -> Demo:
                 key_users=demo.module_people(code, Role.KEY_USER),
             )
         demo.modules[code] = module
+    if not User.objects.filter(username=NEWCOMER).exists():
+        # Just added to the team, without a password yet: the roster offers to invite her.
+        people_services.person_add(
+            project=project,
+            role=Role.END_USER,
+            department=str(DEPARTMENTS["Warehouse"]),
+            username=NEWCOMER,
+            email=f"{NEWCOMER}@hdpm.example.cn",
+            first_name="范秀英" if chinese else "Xiuying",
+            last_name="" if chinese else "Fan",
+        )
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@erpteam.local", DEMO_PASSWORD)
     return demo

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -284,7 +284,7 @@ def attendee_remove(*, attendance: Attendance) -> None:
                 kind=Notification.Kind.INVITED,
                 event=f"withdrawn:{attendance.pk}",
                 subject=WITHDRAWN,
-                attachment=ics.withdrawal(session, attendee=attendance.membership),
+                calendar=ics.withdrawal,
             )
         attendance.delete()
 
@@ -356,9 +356,12 @@ def _when(session: TrainingSession, user) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{end:{end_format}} ({zone.key})"
 
 
-def _notify(session, membership, *, kind, event, subject, attachment=None) -> None:
+def _notify(session, membership, *, kind, event, subject, calendar=ics.invitation) -> None:
+    """Notify one person of a session, with `calendar`'s .ics for them, written in their language."""
     user = membership.user
     when = _when(session, user)
+    with translation.override(user.language or translation.get_language()):
+        attachment = calendar(session, attendee=membership)
     notify(
         recipients=[user],
         kind=kind,
@@ -374,7 +377,7 @@ def _notify(session, membership, *, kind, event, subject, attachment=None) -> No
         ),
         url=ics.session_url(session),
         project=session.module.project,
-        attachment=attachment or ics.invitation(session, attendee=membership),
+        attachment=attachment,
     )
 
 

@@ -69,6 +69,8 @@ ROUTES = {
     "acceptance:run_create": Route(kwargs=cycle, get=WRITERS, post=WRITERS),
     "acceptance:sign_off": Route(kwargs=cycle_module, get=None, post=KEY_USER),
     "acceptance:exception_create": Route(kwargs=cycle_module, get=CONSULTANTS, post=CONSULTANTS),
+    "acceptance:sign_off_withdraw": Route(kwargs=cycle_module, get=KEY_USER, post=KEY_USER),
+    "acceptance:exception_withdraw": Route(kwargs=cycle_module, get=CONSULTANTS, post=CONSULTANTS),
     "acceptance:scenario_list": Route(kwargs=project, get=READERS),
     "acceptance:scenario_create": Route(kwargs=project, get=WRITERS, post=WRITERS),
     "acceptance:scenario_import": Route(kwargs=project, get=WRITERS, post=WRITERS),

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.utils import translation
 
 from notifications.models import Notification
 from people.models import Membership
@@ -87,6 +88,17 @@ def test_each_person_reads_the_time_in_their_own_time_zone(team, session, django
     berlin = session.start_at.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
     assert f"{berlin:%H:%M}" in message.subject
     assert "(Europe/Berlin)" in message.subject
+
+
+def test_each_person_reads_the_calendar_event_in_their_own_language(team, session, django_capture_on_commit_callbacks):
+    chinese, english = end_user_make(team), end_user_make(team)
+    chinese.user.language = "zh-hans"
+    chinese.user.save()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.attendees_invite(session=session, memberships=[chinese, english])
+    descriptions = {message.to[0]: str(event_of(calendar_of(message))["DESCRIPTION"]) for message in mail.outbox}
+    assert "最终用户培训" in descriptions[chinese.user.email]
+    assert "End-user training" in descriptions[english.user.email]
 
 
 def test_people_added_after_the_start_get_no_invitation(team, django_capture_on_commit_callbacks):
