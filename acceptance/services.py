@@ -538,6 +538,14 @@ def defect_raise(
 # --- sign-off --------------------------------------------------------------------------------------------
 
 
+def _cycle_locked(cycle: TestCycle, *, module: BusinessModule, member: Membership) -> TestCycle:
+    """The cycle, locked for a change to one module's acceptance in it by an active member of its project."""
+    cycle = TestCycle.objects.select_for_update().get(pk=cycle.pk)
+    _require_in_project(cycle, module)
+    _require_member(project_id=cycle.project_id, membership=member)
+    return cycle
+
+
 def _require_in_project(cycle: TestCycle, module: BusinessModule) -> None:
     if module.project_id != cycle.project_id:
         raise ValidationError(_("The module belongs to another project."), code="other_project")
@@ -549,9 +557,7 @@ def sign_off_create(
     """The Key User signs off their module's acceptance in a cycle: refused while S1/S2 defects raised
     in that cycle for the module are open, unless a consultant recorded an accepted exception."""
     with transaction.atomic():
-        cycle = TestCycle.objects.select_for_update().get(pk=cycle.pk)
-        _require_in_project(cycle, module)
-        _require_member(project_id=cycle.project_id, membership=signed_by)
+        cycle = _cycle_locked(cycle, module=module, member=signed_by)
         _require_module_key_user(module=module, membership=signed_by, code="not_key_user")
         if ModuleSignOff.objects.filter(cycle=cycle, module=module).exists():
             raise ValidationError(
@@ -602,9 +608,7 @@ def exception_create(
     if not reason:
         raise ValidationError(_("Give the reason for the exception."), code="no_reason")
     with transaction.atomic():
-        cycle = TestCycle.objects.select_for_update().get(pk=cycle.pk)
-        _require_in_project(cycle, module)
-        _require_member(project_id=cycle.project_id, membership=consultant)
+        cycle = _cycle_locked(cycle, module=module, member=consultant)
         _require_consultant(consultant)
         if AcceptanceException.objects.filter(cycle=cycle, module=module).exists():
             raise ValidationError(
@@ -622,9 +626,7 @@ def sign_off_withdraw(*, cycle: TestCycle, module: BusinessModule, by: Membershi
     """A Key User of the module takes its sign-off in the cycle back (signed by mistake, or a defect
     found since): the module counts as not signed off again. The audit trail keeps the sign-off."""
     with transaction.atomic():
-        cycle = TestCycle.objects.select_for_update().get(pk=cycle.pk)
-        _require_in_project(cycle, module)
-        _require_member(project_id=cycle.project_id, membership=by)
+        cycle = _cycle_locked(cycle, module=module, member=by)
         _require_module_key_user(module=module, membership=by, code="not_key_user")
         deleted, _rows = ModuleSignOff.objects.filter(cycle=cycle, module=module).delete()
         if not deleted:
@@ -638,9 +640,7 @@ def exception_withdraw(*, cycle: TestCycle, module: BusinessModule, consultant: 
     """A consultant takes an accepted exception back. Refused while the module is signed off in the
     cycle: the sign-off may rest on it, so its Key User withdraws that first."""
     with transaction.atomic():
-        cycle = TestCycle.objects.select_for_update().get(pk=cycle.pk)
-        _require_in_project(cycle, module)
-        _require_member(project_id=cycle.project_id, membership=consultant)
+        cycle = _cycle_locked(cycle, module=module, member=consultant)
         _require_consultant(consultant)
         if ModuleSignOff.objects.filter(cycle=cycle, module=module).exists():
             raise ValidationError(

@@ -164,6 +164,20 @@ def _in_module(names: Names, text: str, module_id) -> str:
     return f"{text} · {names.name(BusinessModule, module_id)}"
 
 
+def _cycle_kind(key: str, model: type[models.Model], label: Promise) -> Kind:
+    """What is recorded for a module in a test cycle, linked to the cycle's page."""
+    return Kind(
+        key,
+        model,
+        label,
+        MODULE,
+        MODULE,
+        lambda row, names: _in_module(names, names.name(TestCycle, row.cycle_id), row.module_id),
+        hidden=frozenset({"module"}),
+        link=(TestCycle, "cycle_id", "acceptance:cycle_detail", "pk"),
+    )
+
+
 KINDS: dict[str, Kind] = {
     kind.key: kind
     for kind in (
@@ -263,26 +277,8 @@ KINDS: dict[str, Kind] = {
             lambda row, names: str(_("SLA policy")),
             hidden=frozenset({"project"}),
         ),
-        Kind(
-            "sign_off",
-            ModuleSignOff,
-            _("Acceptance sign-offs"),
-            MODULE,
-            MODULE,
-            lambda row, names: _in_module(names, names.name(TestCycle, row.cycle_id), row.module_id),
-            hidden=frozenset({"module"}),
-            link=(TestCycle, "cycle_id", "acceptance:cycle_detail", "pk"),
-        ),
-        Kind(
-            "acceptance_exception",
-            AcceptanceException,
-            _("Acceptance exceptions"),
-            MODULE,
-            MODULE,
-            lambda row, names: _in_module(names, names.name(TestCycle, row.cycle_id), row.module_id),
-            hidden=frozenset({"module"}),
-            link=(TestCycle, "cycle_id", "acceptance:cycle_detail", "pk"),
-        ),
+        _cycle_kind("sign_off", ModuleSignOff, _("Acceptance sign-offs")),
+        _cycle_kind("acceptance_exception", AcceptanceException, _("Acceptance exceptions")),
         Kind(
             "decision",
             GoLiveDecision,
