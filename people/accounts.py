@@ -7,6 +7,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from people.models import User
 
 logger = logging.getLogger(__name__)
 
+RESEND_AFTER_SECONDS = 5 * 60
+
 
 class PasswordLinkForm(PasswordResetForm):
     def get_users(self, email):
@@ -25,12 +28,17 @@ class PasswordLinkForm(PasswordResetForm):
         return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
 
     def save(self, **kwargs):
-        """Send the link to each account with the address. The page says the same whether there is one
-        or not, and whether the mail server took it: a failure is logged, never shown to a stranger."""
+        """Send the link to each account with the address, at most once per account every few minutes
+        (asking again does not flood a mailbox). The page says the same whether there is an account or
+        not, and whether the mail server took it: a failure is logged, never shown to a stranger."""
         for user in self.get_users(self.cleaned_data["email"]):
+            key = f"password-link:{user.pk}"
+            if not cache.add(key, True, timeout=RESEND_AFTER_SECONDS):
+                continue
             try:
                 services.password_link_send(user=user)
             except ValidationError:
+                cache.delete(key)  # nothing left: the person may ask again at once
                 logger.exception("The password link to user %s could not be sent.", user.pk)
 
 

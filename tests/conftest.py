@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
 
@@ -20,6 +21,12 @@ def _celery_eager():
     """Tasks run in process in tests, whatever REDIS_URL says; the outbox tests turn this off."""
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (Redis keeps one between tests, and between runs)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -72,6 +72,13 @@ def test_the_reset_page_says_the_same_for_an_unknown_address_and_sends_nothing(t
     assert mail.outbox == []
 
 
+def test_asking_again_within_minutes_sends_no_second_email(team):
+    email = team.user(Role.KEY_USER).email
+    for _attempt in range(3):
+        assert Client().post(reverse("password_reset"), {"email": email}).url == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+
+
 def test_a_weak_password_is_refused_on_the_link_page_and_the_old_one_stays(team, password):
     user = team.user(Role.MANAGER)
     client = Client()
@@ -88,6 +95,8 @@ def test_a_mail_server_failure_is_logged_and_the_reset_page_reveals_nothing(team
         response = Client().post(reverse("password_reset"), {"email": team.user(Role.MANAGER).email})
     assert response.url == reverse("password_reset_done")
     assert "could not be sent" in caplog.text
+    Client().post(reverse("password_reset"), {"email": team.user(Role.MANAGER).email})
+    assert len(mail.outbox) == 1  # asking again at once works, once the mail server is back
 
 
 def test_a_consultant_invites_a_new_member_in_the_member_s_language(team):
