@@ -4,6 +4,7 @@ and seeded with the demo and one large synthetic rollout (`seed_demo --scale 1`)
 import os
 import sys
 import time
+import warnings
 
 import psycopg
 from psycopg import sql
@@ -20,6 +21,8 @@ def configure(**environment: str) -> str:
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit(f"BENCH_DATABASE_URL must be a PostgreSQL URL, not {url!r}.")
     os.environ.pop("REDIS_URL", None)
+    # In process, whitenoise looks for collected static files the pages measured never ask for.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")  # the measurements, not every login, on the screen
     os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="erpteam.settings", **environment)
     return url

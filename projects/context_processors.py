@@ -11,15 +11,22 @@ from training.selectors import attendance_to_record
 class WorkCounts:
     """What the navigation needs to know of the person: what waits for them (issues to triage, sessions
     whose attendance is still to record, per project) and whether they read readiness anywhere (for
-    the portfolio). One query each, run only when a page shows them."""
+    the portfolio). Three queries, run only when a page shows them: their memberships, then one count
+    each, which read the memberships as a list of ids (planned in a fraction of the time a subquery on
+    the person's memberships takes, on every page)."""
 
     def __init__(self, request):
         self.user = request.user
         match = request.resolver_match
         self.project_id = match.kwargs.get("project_id") if match else None
 
+    @cached_property
+    def _roles(self) -> dict[int, str]:
+        """Membership id → role, of the person's active memberships."""
+        return dict(Membership.objects.active().filter(user=self.user).values_list("pk", "role"))
+
     def _memberships(self):
-        return Membership.objects.active().filter(user=self.user)
+        return Membership.objects.filter(pk__in=list(self._roles))
 
     @staticmethod
     def _per_project(queryset, project_field: str) -> dict[int, int]:
@@ -37,8 +44,7 @@ class WorkCounts:
 
     @cached_property
     def sees_readiness(self) -> bool:
-        readers = [role for role, actions in POLICY.items() if Action.READINESS_VIEW in actions]
-        return self._memberships().filter(role__in=readers).exists()
+        return any(Action.READINESS_VIEW in POLICY.get(role, {}) for role in self._roles.values())
 
     @property
     def total(self) -> int:
