@@ -25,6 +25,9 @@ _STATUSES = {
 }
 
 
+# The marks are the same for every level (status) in a language: each is made once per language.
+
+
 @functools.cache
 def _icon(level: str, language: str) -> str:
     icon, colour, words = _LEVELS.get(level, _LEVELS["failing"])
@@ -45,9 +48,6 @@ def _badge(status: str, large: bool, language: str) -> str:
         icon,
         word(),
     )
-
-
-# The marks are the same for every level (status) in a language: each is made once per language.
 
 
 @register.simple_tag
@@ -74,10 +74,6 @@ def readiness_cell(check) -> str:
     return format_html('<td class="text-center readiness-cell readiness-{}">{}</td>', check["level"], mark)
 
 
-def _svg(template: str, rows) -> str:
-    return format_html_join("\n", template, rows)
-
-
 @register.simple_tag
 def chart_marks(chart) -> str:
     """The marks of a chart (`projects.charts.Chart`) inside its <svg>: grid and ticks, bars, reference
@@ -85,26 +81,31 @@ def chart_marks(chart) -> str:
     plot = chart.plot
     left, right, top, bottom = plot["left"], plot["right"], plot["top"], plot["bottom"]
     marks = [
-        _svg(
+        format_html_join(
+            "\n",
             '<line class="chart-grid" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>'
             '<text x="{3}" y="{2}" dy="4" text-anchor="end">{4}</text>',
             ((left, right, y, left - 6, label) for y, label in chart.y_ticks),
         ),
         format_html('<line class="chart-axis" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>', left, right, bottom),
-        _svg(
+        format_html_join(
+            "\n",
             '<text x="{}" y="{}" dy="18" text-anchor="middle">{}</text>',
             ((x, bottom, label) for x, label in chart.x_ticks),
         ),
-        _svg(
+        format_html_join(
+            "\n",
             '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
             ((style, x, y, w, h, title) for x, y, w, h, style, title in chart.bars),
         ),
-        _svg(
+        format_html_join(
+            "\n",
             '<line class="chart-level" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>'
             '<text x="{1}" y="{2}" dy="-4" text-anchor="end">{3}</text>',
             ((left, right, y, label) for y, label in chart.levels),
         ),
-        _svg(
+        format_html_join(
+            "\n",
             '<line class="{0}" x1="{1}" x2="{1}" y1="{2}" y2="{3}"/>'
             '<text x="{1}" y="{2}" dy="-4" text-anchor="{4}">{5}</text>',
             (
@@ -112,7 +113,7 @@ def chart_marks(chart) -> str:
                 for x, label, style in chart.markers
             ),
         ),
-        _svg('<polyline class="chart-line {}" points="{}"/>', chart.lines),
+        format_html_join("\n", '<polyline class="chart-line {}" points="{}"/>', chart.lines),
     ]
     return format_html_join("\n", "{}", ((mark,) for mark in marks))
 
