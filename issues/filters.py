@@ -112,7 +112,7 @@ class IssueFilter(django_filters.FilterSet):
 
     def filter_view(self, queryset, name, value):
         membership = self.membership
-        me = Membership.objects.filter(pk=membership.pk)
+        me = [membership]
         if value == "to_triage":
             return queryset.filter(pk__in=issues_to_triage(memberships=me).values("pk"))
         if value == "desk":

@@ -1,6 +1,7 @@
 """Reads of issues that pages and dashboards share. Each list starts from what the member may see."""
 
 import operator
+from collections.abc import Sequence
 from functools import reduce
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -69,32 +70,39 @@ def issue_for_action(*, membership: Membership, issue_id: int) -> Issue:
     return get_object_or_404(issues_visible(membership=membership).select_related("project", "module"), pk=issue_id)
 
 
-def _at_their_tier(memberships: QuerySet[Membership]) -> Q:
+def _at_their_tier(memberships: Sequence[Membership]) -> Q:
     """Issues given to nobody yet at a tier above the Key User that one of these members serves."""
     tiers = [
-        Q(tier=tier, project_id__in=memberships.filter(role__in=roles).values("project_id"))
+        Q(tier=tier, project_id__in=[m.project_id for m in memberships if m.role in roles])
         for tier, roles in TIER_ROLES.items()
         if tier != Tier.KEY_USER
     ]
     return Q(assignee__isnull=True) & reduce(operator.or_, tiers)
 
 
-def issues_on_desk(*, memberships: QuerySet[Membership]) -> QuerySet[Issue]:
+# The selectors below take the members as objects (every page's navigation counts with them): their ids,
+# roles and projects go into the query as values, which is planned and compiled in a fraction of the
+# time subqueries on the memberships take.
+
+
+def issues_on_desk(*, memberships: Sequence[Membership]) -> QuerySet[Issue]:
     """Open issues waiting for these (active) members: assigned to them, or escalated to the tier their
     role serves (application consultants; IT users and technical consultants) and not given to anyone."""
     return Issue.objects.open().filter(
-        Q(assignee__in=memberships) | _at_their_tier(memberships), project_id__in=memberships.values("project_id")
+        Q(assignee_id__in=[m.pk for m in memberships]) | _at_their_tier(memberships),
+        project_id__in=[m.project_id for m in memberships],
     )
 
 
-def issues_to_triage(*, memberships: QuerySet[Membership]) -> QuerySet[Issue]:
+def issues_to_triage(*, memberships: Sequence[Membership]) -> QuerySet[Issue]:
     """New issues these (active) members are expected to triage: in the modules they own as Key Users,
     assigned to them, or at their tier and given to no one."""
-    owned = KeyUserAssignment.objects.effective().filter(membership__in=memberships).values("module_id")
+    ids = [m.pk for m in memberships]
+    owned = KeyUserAssignment.objects.effective().filter(membership_id__in=ids).values("module_id")
     return Issue.objects.filter(
-        Q(module_id__in=owned) | Q(assignee__in=memberships) | _at_their_tier(memberships),
+        Q(module_id__in=owned) | Q(assignee_id__in=ids) | _at_their_tier(memberships),
         status=Issue.Status.NEW,
-        project_id__in=memberships.values("project_id"),
+        project_id__in=[m.project_id for m in memberships],
     )
 
 

@@ -169,7 +169,7 @@ def consultant_blocks(*, memberships: Sequence[Membership], now: datetime.dateti
         order_by=("due_date", "module__name", "pk"),
     )
     escalated = _listings(
-        _issues(issues_on_desk(memberships=_queryset(memberships))), per="project_id", order_by=ISSUE_ORDER
+        _issues(issues_on_desk(memberships=memberships)), per="project_id", order_by=ISSUE_ORDER
     )
     sessions = _listings(
         TrainingSession.objects.filter(
@@ -215,7 +215,7 @@ def key_user_blocks(*, memberships: Sequence[Membership], now: datetime.datetime
         assignment.readiness = readiness.get(assignment.module_id)
     modules = _grouped(assignments, key=lambda a: a.membership_id)
     to_triage = _listings(
-        _issues(issues_to_triage(memberships=people)), per="project_id", order_by=("created_at", "number")
+        _issues(issues_to_triage(memberships=memberships)), per="project_id", order_by=("created_at", "number")
     )
     overdue = _listings(
         _issues(Issue.objects.overdue(now).filter(Q(module_id__in=owned) | Q(assignee__in=people))),
@@ -230,7 +230,7 @@ def key_user_blocks(*, memberships: Sequence[Membership], now: datetime.datetime
         order_by=("start_at", "pk"),
     )
     to_record = _listings(
-        attendance_to_record(memberships=people, now=now).select_related("module"),
+        attendance_to_record(memberships=memberships, now=now).select_related("module"),
         per="module__project_id",
         order_by=("start_at", "pk"),
     )
@@ -259,7 +259,7 @@ def it_user_blocks(*, memberships: Sequence[Membership], now: datetime.datetime)
     """IT users: technical issues assigned or escalated to them, the go-live access list and the accounts
     to create. Two queries."""
     technical = _listings(
-        _issues(issues_on_desk(memberships=_queryset(memberships))), per="project_id", order_by=ISSUE_ORDER
+        _issues(issues_on_desk(memberships=memberships)), per="project_id", order_by=ISSUE_ORDER
     )
     access = go_live_access_counts(project_ids=[m.project_id for m in memberships])
     return {

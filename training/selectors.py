@@ -11,7 +11,7 @@ training still shows in their history but no longer counts anywhere.
 """
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -438,16 +438,16 @@ def not_yet_completed(*, session: TrainingSession) -> QuerySet[Membership]:
     return invite_candidates(session=session).filter(works_in_module=True, completed=False, invited=False)
 
 
-def attendance_to_record(*, memberships: QuerySet[Membership], now: datetime.datetime) -> QuerySet[TrainingSession]:
+def attendance_to_record(*, memberships: Sequence[Membership], now: datetime.datetime) -> QuerySet[TrainingSession]:
     """Sessions these members train that have started and are still planned: their attendance is waiting.
-    The trainer records it where the policy lets their role (Key Users: in the modules they own)."""
+    The trainer records it where the policy lets their role (Key Users: in the modules they own). The
+    members come as objects, their ids and roles go into the query as values (as `issues_to_triage`)."""
     scopes = {role: actions.get(Action.ATTENDANCE_RECORD) for role, actions in POLICY.items()}
-    everywhere = [role for role, scope in scopes.items() if scope == Scope.ALL]
-    own_modules = [role for role, scope in scopes.items() if scope == Scope.OWN_MODULES]
+    everywhere = [m.pk for m in memberships if scopes.get(m.role) == Scope.ALL]
+    own_modules = [m.pk for m in memberships if scopes.get(m.role) == Scope.OWN_MODULES]
     owns = Exists(KeyUserAssignment.objects.filter(module=OuterRef("module"), membership=OuterRef("trainer")))
     return TrainingSession.objects.filter(
-        Q(trainer__role__in=everywhere) | (Q(trainer__role__in=own_modules) & owns),
-        trainer__in=memberships,
+        Q(trainer_id__in=everywhere) | (Q(trainer_id__in=own_modules) & owns),
         status=TrainingSession.Status.PLANNED,
         start_at__lte=now,
     )

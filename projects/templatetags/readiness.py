@@ -1,11 +1,15 @@
 """Readiness marks as template tags: the dashboard draws one per cell of its modules × criteria matrix
-(hundreds on a large rollout), where an include per cell would cost more than computing the figures."""
+and one per reason (hundreds of each on a large rollout), where template loops and includes would cost
+more than computing the figures."""
 
 import functools
+from html import escape  # the standard library's: thousands of plain strings per matrix, each escaped once
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -62,16 +66,56 @@ def readiness_status(status: str, large: bool = False) -> str:
     return _badge(str(status or ""), bool(large), get_language())
 
 
+def _cell(level, value, url, language: str) -> str:
+    level = str(level)
+    mark = f'{_icon(level, language)}<span class="visually-hidden">:</span> {escape(str(value))}'
+    if url:
+        mark = f'<a class="text-decoration-none" href="{escape(url)}">{mark}</a>'
+    return f'<td class="text-center readiness-cell readiness-{escape(level)}">{mark}</td>'
+
+
 @register.simple_tag
 def readiness_cell(check) -> str:
     """A matrix cell: the check's level and figure, linked to its evidence when it has some. `check` is a
     `projects.readiness.Check`, or its dict in a stored snapshot's evidence."""
-    if not isinstance(check, dict):
-        check = {"level": check.level, "value": check.value, "url": check.url}
-    mark = format_html('{}<span class="visually-hidden">:</span> {}', readiness_icon(check["level"]), check["value"])
-    if check.get("url"):
-        mark = format_html('<a class="text-decoration-none" href="{}">{}</a>', check["url"], mark)
-    return format_html('<td class="text-center readiness-cell readiness-{}">{}</td>', check["level"], mark)
+    if isinstance(check, dict):
+        return mark_safe(_cell(check["level"], check["value"], check.get("url"), get_language()))
+    return mark_safe(_cell(check.level, check.value, check.url, get_language()))
+
+
+@register.simple_tag(takes_context=True)
+def readiness_row(context, module, stored: bool = False) -> str:
+    """A row of the modules × criteria matrix: the module (linked to its readiness page), its status and a
+    cell per criterion. `module` is a `projects.readiness.ModuleReadiness`, or with `stored` its dict in
+    a stored snapshot's evidence (not linked)."""
+    language = get_language()
+    if stored:
+        name, code, status = escape(module["name"]), module["code"], module["status"]
+        cells = (_cell(c["level"], c["value"], c.get("url"), language) for c in module["checks"])
+    else:
+        url = reverse("projects:readiness_module", args=[context["project"].pk, module.module.pk])
+        name = f'<a href="{escape(url)}">{escape(module.module.name)}</a>'
+        code, status = module.module.code, module.status
+        cells = (_cell(c.level, c.value, c.url, language) for c in module.checks)
+    return mark_safe(  # every value is escaped above
+        f'<tr><th scope="row">{name} <span class="small text-body-secondary fw-normal text-nowrap">'
+        f'{escape(code)}</span></th><td class="text-nowrap">{readiness_status(status)}</td>{"".join(cells)}</tr>'
+    )
+
+
+@register.simple_tag
+def readiness_reasons(reasons) -> str:
+    """A module's reasons (`ModuleReadiness.reasons`) as list items: level, criterion, and the reason
+    linked to its evidence."""
+    language = get_language()
+    return mark_safe(  # every value is escaped
+        "".join(
+            f'<li class="list-group-item d-flex gap-2 align-items-baseline">{_icon(str(check.level), language)} '
+            f'<span><span class="text-body-secondary">{escape(str(check.label))}:</span> '
+            f'<a href="{escape(reason.url)}">{escape(str(reason.text))}</a></span></li>'
+            for check, reason in reasons
+        )
+    )
 
 
 @register.simple_tag
