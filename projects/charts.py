@@ -4,10 +4,12 @@ as a table, so it reads without the picture and without JavaScript.
 """
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from projects.models import ReadinessStatus
@@ -74,7 +76,7 @@ class _Frame:
         span = ((last or self.first + datetime.timedelta(days=self.span)) - first).days
         every = max(math.ceil(span / count), 1)
         ticks = [first + datetime.timedelta(days=n) for n in range(0, span + 1, every)]
-        return [(self.x(day), date_format(day, _("M j"))) for day in ticks]
+        return [(self.x(day), _date(day, _("M j"), get_language())) for day in ticks]
 
 
 def _polylines(frame: _Frame, days: list[datetime.date], values: list[float | None]) -> list[str]:
@@ -92,8 +94,14 @@ def _polylines(frame: _Frame, days: list[datetime.date], values: list[float | No
     return [" ".join(points if len(points) > 1 else points * 2) for points in segments]
 
 
+@functools.lru_cache(maxsize=4096)
+def _date(day: datetime.date, format_name: str, language: str) -> str:
+    # A dashboard writes a hundred dates, the same ones all day long: each is formatted once per language.
+    return date_format(day, format_name)
+
+
 def _day(day: datetime.date) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
+    return _date(day, "SHORT_DATE_FORMAT", get_language())
 
 
 def _with_reconstructed(rows: list[dict]) -> list[str]:

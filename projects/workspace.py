@@ -168,9 +168,7 @@ def consultant_blocks(*, memberships: Sequence[Membership], now: datetime.dateti
         per="module__project_id",
         order_by=("due_date", "module__name", "pk"),
     )
-    escalated = _listings(
-        _issues(issues_on_desk(memberships=memberships)), per="project_id", order_by=ISSUE_ORDER
-    )
+    escalated = _listings(_issues(issues_on_desk(memberships=memberships)), per="project_id", order_by=ISSUE_ORDER)
     sessions = _listings(
         TrainingSession.objects.filter(
             module__project_id__in=project_ids,
@@ -258,9 +256,7 @@ def key_user_blocks(*, memberships: Sequence[Membership], now: datetime.datetime
 def it_user_blocks(*, memberships: Sequence[Membership], now: datetime.datetime) -> dict[int, dict]:
     """IT users: technical issues assigned or escalated to them, the go-live access list and the accounts
     to create. Two queries."""
-    technical = _listings(
-        _issues(issues_on_desk(memberships=memberships)), per="project_id", order_by=ISSUE_ORDER
-    )
+    technical = _listings(_issues(issues_on_desk(memberships=memberships)), per="project_id", order_by=ISSUE_ORDER)
     access = go_live_access_counts(project_ids=[m.project_id for m in memberships])
     return {
         m.pk: {

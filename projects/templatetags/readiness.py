@@ -8,7 +8,7 @@ from html import escape  # the standard library's: thousands of plain strings pe
 from django import template
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -118,6 +118,10 @@ def readiness_reasons(reasons) -> str:
     )
 
 
+def _text(value) -> str:
+    return escape(str(value))
+
+
 @register.simple_tag
 def chart_marks(chart) -> str:
     """The marks of a chart (`projects.charts.Chart`) inside its <svg>: grid and ticks, bars, reference
@@ -125,57 +129,45 @@ def chart_marks(chart) -> str:
     plot = chart.plot
     left, right, top, bottom = plot["left"], plot["right"], plot["top"], plot["bottom"]
     marks = [
-        format_html_join(
-            "\n",
-            '<line class="chart-grid" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>'
-            '<text x="{3}" y="{2}" dy="4" text-anchor="end">{4}</text>',
-            ((left, right, y, left - 6, label) for y, label in chart.y_ticks),
+        *(
+            f'<line class="chart-grid" x1="{left}" x2="{right}" y1="{y}" y2="{y}"/>'
+            f'<text x="{left - 6}" y="{y}" dy="4" text-anchor="end">{_text(label)}</text>'
+            for y, label in chart.y_ticks
         ),
-        format_html('<line class="chart-axis" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>', left, right, bottom),
-        format_html_join(
-            "\n",
-            '<text x="{}" y="{}" dy="18" text-anchor="middle">{}</text>',
-            ((x, bottom, label) for x, label in chart.x_ticks),
+        f'<line class="chart-axis" x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}"/>',
+        *(
+            f'<text x="{x}" y="{bottom}" dy="18" text-anchor="middle">{_text(label)}</text>'
+            for x, label in chart.x_ticks
         ),
-        format_html_join(
-            "\n",
-            '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
-            ((style, x, y, w, h, title) for x, y, w, h, style, title in chart.bars),
+        *(
+            f'<rect class="{_text(style)}" x="{x}" y="{y}" width="{w}" height="{h}">'
+            f"<title>{_text(title)}</title></rect>"
+            for x, y, w, h, style, title in chart.bars
         ),
-        format_html_join(
-            "\n",
-            '<line class="chart-level" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>'
-            '<text x="{1}" y="{2}" dy="-4" text-anchor="end">{3}</text>',
-            ((left, right, y, label) for y, label in chart.levels),
+        *(
+            f'<line class="chart-level" x1="{left}" x2="{right}" y1="{y}" y2="{y}"/>'
+            f'<text x="{right}" y="{y}" dy="-4" text-anchor="end">{_text(label)}</text>'
+            for y, label in chart.levels
         ),
-        format_html_join(
-            "\n",
-            '<line class="{0}" x1="{1}" x2="{1}" y1="{2}" y2="{3}"/>'
-            '<text x="{1}" y="{2}" dy="-4" text-anchor="{4}">{5}</text>',
-            (
-                (style, x, top, bottom, "end" if style == "chart-marker-target" else "middle", label)
-                for x, label, style in chart.markers
-            ),
+        *(
+            f'<line class="{_text(style)}" x1="{x}" x2="{x}" y1="{top}" y2="{bottom}"/>'
+            f'<text x="{x}" y="{top}" dy="-4" text-anchor="{"end" if style == "chart-marker-target" else "middle"}">'
+            f"{_text(label)}</text>"
+            for x, label, style in chart.markers
         ),
-        format_html_join("\n", '<polyline class="chart-line {}" points="{}"/>', chart.lines),
+        *(f'<polyline class="chart-line {_text(style)}" points="{_text(points)}"/>' for style, points in chart.lines),
     ]
-    return format_html_join("\n", "{}", ((mark,) for mark in marks))
+    return mark_safe("\n".join(marks))  # every value is escaped above
 
 
 @register.simple_tag
 def chart_rows(chart) -> str:
     """A chart's figures as table rows: the first cell of each heads its row."""
-    return format_html_join(
-        "",
-        "<tr>{}</tr>",
-        (
-            (
-                format_html(
-                    '<th scope="row" class="fw-normal text-nowrap">{}</th>{}',
-                    localize(row[0]),
-                    format_html_join("", "<td>{}</td>", ((localize(cell),) for cell in row[1:])),
-                ),
-            )
-            for row in chart.rows
-        ),
+    return mark_safe(  # every value is escaped
+        "".join(
+            f'<tr><th scope="row" class="fw-normal text-nowrap">{_text(localize(first))}</th>'
+            + "".join(f"<td>{_text(localize(cell))}</td>" for cell in cells)
+            + "</tr>"
+            for first, *cells in chart.rows
+        )
     )

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
+from acceptance import selectors as acceptance_selectors
 from erpteam.permissions import Action
 from erpteam.tabular import table_response
 from erpteam.views import ProjectFormView, ProjectMixin
@@ -98,6 +99,11 @@ class ReadinessModuleView(ReadinessMixin, TemplateView):
         if module_readiness is not None:
             context.update(
                 acceptance=result.acceptance.get(module.pk),
+                acceptance_evidence=(
+                    acceptance_selectors.acceptance_evidence(cycle=result.uat_cycle, module=module)
+                    if result.uat_cycle
+                    else None
+                ),
                 uat_cycle=result.uat_cycle,
                 evidence=selectors.module_evidence(module=module_readiness.module, membership=self.membership),
                 history=list(

@@ -46,8 +46,9 @@ def test_the_current_uat_has_passing_signed_off_modules_and_a_failing_one_with_a
     for code in ("mm-pur", "wm", "sd"):
         assert by_code[code].pass_rate >= 95
         assert by_code[code].signed_off
-    assert by_code["pp"].failed_runs
-    assert by_code["pp"].open_defect_list
+    evidence = selectors.acceptance_evidence(cycle=by_code["pp"].cycle, module=by_code["pp"].module)
+    assert evidence.failed_runs
+    assert evidence.open_defects
     assert not by_code["fin-ap"].signed_off
 
 
