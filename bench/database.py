@@ -22,7 +22,7 @@ def configure(**environment: str) -> str:
         sys.exit(f"BENCH_DATABASE_URL must be a PostgreSQL URL, not {url!r}.")
     os.environ.pop("REDIS_URL", None)
     # In process, whitenoise looks for collected static files the pages measured never ask for.
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")  # the measurements, not every login, on the screen
     os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="erpteam.settings", **environment)
     return url

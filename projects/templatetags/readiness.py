@@ -43,7 +43,7 @@ def _icon(level: str, language: str) -> str:
 @functools.cache
 def _badge(status: str, large: bool, language: str) -> str:
     if status not in _STATUSES:
-        return format_html('<span class="text-body-secondary">—</span>')
+        return mark_safe('<span class="text-body-secondary">—</span>')
     colour, icon, word = _STATUSES[status]
     return format_html(
         '<span class="badge text-bg-{}{}"><i class="bi bi-{}" aria-hidden="true"></i> {}</span>',

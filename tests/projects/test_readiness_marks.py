@@ -2,9 +2,13 @@
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import translation
 
-from projects.readiness import Check, Criterion, Level
+from modules.models import BusinessModule
+from projects.charts import Chart
+from projects.models import Project, ReadinessStatus
+from projects.readiness import Check, Criterion, Level, ModuleFigures, ModuleReadiness, Reason
 
 MARKS = Template(
     "{% load readiness %}{% readiness_status status %}|{% readiness_icon level %}|{% readiness_cell check %}"
@@ -36,3 +40,54 @@ def test_a_cell_links_to_its_evidence_and_a_stored_cell_has_no_link():
     assert "readiness-failing" in cell
     assert "0 / 3" in cell
     assert "<a " not in cell
+
+
+ROW = Template("{% load readiness %}{% readiness_row m stored %}|{% readiness_reasons reasons %}")
+
+
+def test_a_matrix_row_links_the_module_escapes_what_people_typed_and_a_stored_row_is_plain():
+    module = BusinessModule(pk=7, code="fi<gl>", name='Finance & "GL"')
+    url = "/p/3/issues/?module=7&status=open"
+    check = Check(Criterion.BLOCKERS, Level.FAILING, "2", url, (Reason("Issue <b>#4</b> blocks go-live.", url),))
+    figures = ModuleFigures(7, *[0] * 16)
+    live = ModuleReadiness(module, figures, [check], ReadinessStatus.NOT_READY)
+    row, reasons = ROW.render(Context({"m": live, "reasons": live.reasons, "project": Project(pk=3)})).split("|")
+    page = reverse("projects:readiness_module", args=[3, 7])
+    assert f'<a href="{page}">Finance &amp; &quot;GL&quot;</a>' in row
+    assert "fi&lt;gl&gt;" in row
+    assert row.count("<td") == 2  # the status, then one cell per check
+    assert '<td class="text-center readiness-cell readiness-failing">' in row
+    assert 'href="/p/3/issues/?module=7&amp;status=open"' in row
+    assert "Blocking and S1–S2 issues:</span>" in reasons
+    assert "Issue &lt;b&gt;#4&lt;/b&gt; blocks go-live." in reasons
+    assert 'href="/p/3/issues/?module=7&amp;status=open"' in reasons
+
+    stored = {"name": "<Finance>", "code": "fi", "status": "ready", "checks": [{"level": "ok", "value": "3"}]}
+    row = ROW.render(Context({"m": stored, "stored": True, "reasons": []})).split("|")[0]
+    assert "&lt;Finance&gt;" in row
+    assert "<a " not in row
+    assert "readiness-ok" in row
+
+
+def test_chart_marks_and_figures_escape_their_labels():
+    chart = Chart(
+        key="chart-x",
+        title="t",
+        description="d",
+        header=["Day", "Open"],
+        rows=[["<1 May>", 1200]],
+        bars=[(1.0, 2.0, 3.0, 4.0, "chart-bar-ready", "1 May: <ready> 3")],
+        lines=[("chart-s-primary", "1.0,2.0 3.0,4.0")],
+        x_ticks=[(10.0, "May <1>")],
+        y_ticks=[(20.0, "50 %")],
+    )
+    html = Template("{% load readiness %}{% chart_marks chart %}|{% chart_rows chart %}").render(
+        Context({"chart": chart})
+    )
+    marks, rows = html.split("|")
+    assert "<title>1 May: &lt;ready&gt; 3</title>" in marks
+    assert ">May &lt;1&gt;</text>" in marks
+    assert '<polyline class="chart-line chart-s-primary" points="1.0,2.0 3.0,4.0"/>' in marks
+    with translation.override("en"):
+        rows = Template("{% load readiness %}{% chart_rows chart %}").render(Context({"chart": chart}))
+    assert rows.startswith('<tr><th scope="row" class="fw-normal text-nowrap">&lt;1 May&gt;</th><td>1')
