@@ -3,7 +3,7 @@ and one per reason (hundreds of each on a large rollout), where template loops a
 more than computing the figures."""
 
 import functools
-from html import escape  # the standard library's: thousands of plain strings per matrix, each escaped once
+from html import escape  # the standard library's (see `_text`)
 
 from django import template
 from django.urls import reverse
@@ -66,12 +66,17 @@ def readiness_status(status: str, large: bool = False) -> str:
     return _badge(str(status or ""), bool(large), get_language())
 
 
+def _text(value) -> str:
+    """A value as escaped text (Django's `escape` checks each argument for lazy strings first: slower)."""
+    return escape(str(value))
+
+
 def _cell(level, value, url, language: str) -> str:
     level = str(level)
-    mark = f'{_icon(level, language)}<span class="visually-hidden">:</span> {escape(str(value))}'
+    mark = f'{_icon(level, language)}<span class="visually-hidden">:</span> {_text(value)}'
     if url:
-        mark = f'<a class="text-decoration-none" href="{escape(url)}">{mark}</a>'
-    return f'<td class="text-center readiness-cell readiness-{escape(level)}">{mark}</td>'
+        mark = f'<a class="text-decoration-none" href="{_text(url)}">{mark}</a>'
+    return f'<td class="text-center readiness-cell readiness-{_text(level)}">{mark}</td>'
 
 
 @register.simple_tag
@@ -90,16 +95,16 @@ def readiness_row(context, module, stored: bool = False) -> str:
     a stored snapshot's evidence (not linked)."""
     language = get_language()
     if stored:
-        name, code, status = escape(module["name"]), module["code"], module["status"]
+        name, code, status = _text(module["name"]), module["code"], module["status"]
         cells = (_cell(c["level"], c["value"], c.get("url"), language) for c in module["checks"])
     else:
         url = reverse("projects:readiness_module", args=[context["project"].pk, module.module.pk])
-        name = f'<a href="{escape(url)}">{escape(module.module.name)}</a>'
+        name = f'<a href="{_text(url)}">{_text(module.module.name)}</a>'
         code, status = module.module.code, module.status
         cells = (_cell(c.level, c.value, c.url, language) for c in module.checks)
     return mark_safe(  # every value is escaped above
         f'<tr><th scope="row">{name} <span class="small text-body-secondary fw-normal text-nowrap">'
-        f'{escape(code)}</span></th><td class="text-nowrap">{readiness_status(status)}</td>{"".join(cells)}</tr>'
+        f'{_text(code)}</span></th><td class="text-nowrap">{readiness_status(status)}</td>{"".join(cells)}</tr>'
     )
 
 
@@ -111,15 +116,11 @@ def readiness_reasons(reasons) -> str:
     return mark_safe(  # every value is escaped
         "".join(
             f'<li class="list-group-item d-flex gap-2 align-items-baseline">{_icon(str(check.level), language)} '
-            f'<span><span class="text-body-secondary">{escape(str(check.label))}:</span> '
-            f'<a href="{escape(reason.url)}">{escape(str(reason.text))}</a></span></li>'
+            f'<span><span class="text-body-secondary">{_text(check.label)}:</span> '
+            f'<a href="{_text(reason.url)}">{_text(reason.text)}</a></span></li>'
             for check, reason in reasons
         )
     )
-
-
-def _text(value) -> str:
-    return escape(str(value))
 
 
 @register.simple_tag
