@@ -43,7 +43,7 @@ def _icon(level: str, language: str) -> str:
 @functools.cache
 def _badge(status: str, large: bool, language: str) -> str:
     if status not in _STATUSES:
-        return mark_safe('<span class="text-body-secondary">—</span>')
+        return format_html('<span class="text-body-secondary">{}</span>', "—")
     colour, icon, word = _STATUSES[status]
     return format_html(
         '<span class="badge text-bg-{}{}"><i class="bi bi-{}" aria-hidden="true"></i> {}</span>',
@@ -71,6 +71,12 @@ def _text(value) -> str:
     return escape(str(value))
 
 
+def _markup(html: str) -> str:
+    """Markup written in this module: fixed tags, and values that each went through `_text` (or are
+    marks made by `format_html`)."""
+    return mark_safe(html)
+
+
 def _cell(level, value, url, language: str) -> str:
     level = str(level)
     mark = f'{_icon(level, language)}<span class="visually-hidden">:</span> {_text(value)}'
@@ -84,8 +90,8 @@ def readiness_cell(check) -> str:
     """A matrix cell: the check's level and figure, linked to its evidence when it has some. `check` is a
     `projects.readiness.Check`, or its dict in a stored snapshot's evidence."""
     if isinstance(check, dict):
-        return mark_safe(_cell(check["level"], check["value"], check.get("url"), get_language()))
-    return mark_safe(_cell(check.level, check.value, check.url, get_language()))
+        return _markup(_cell(check["level"], check["value"], check.get("url"), get_language()))
+    return _markup(_cell(check.level, check.value, check.url, get_language()))
 
 
 @register.simple_tag(takes_context=True)
@@ -102,7 +108,7 @@ def readiness_row(context, module, stored: bool = False) -> str:
         name = f'<a href="{_text(url)}">{_text(module.module.name)}</a>'
         code, status = module.module.code, module.status
         cells = (_cell(c.level, c.value, c.url, language) for c in module.checks)
-    return mark_safe(  # every value is escaped above
+    return _markup(
         f'<tr><th scope="row">{name} <span class="small text-body-secondary fw-normal text-nowrap">'
         f'{_text(code)}</span></th><td class="text-nowrap">{readiness_status(status)}</td>{"".join(cells)}</tr>'
     )
@@ -113,7 +119,7 @@ def readiness_reasons(reasons) -> str:
     """A module's reasons (`ModuleReadiness.reasons`) as list items: level, criterion, and the reason
     linked to its evidence."""
     language = get_language()
-    return mark_safe(  # every value is escaped
+    return _markup(
         "".join(
             f'<li class="list-group-item d-flex gap-2 align-items-baseline">{_icon(str(check.level), language)} '
             f'<span><span class="text-body-secondary">{_text(check.label)}:</span> '
@@ -158,13 +164,13 @@ def chart_marks(chart) -> str:
         ),
         *(f'<polyline class="chart-line {_text(style)}" points="{_text(points)}"/>' for style, points in chart.lines),
     ]
-    return mark_safe("\n".join(marks))  # every value is escaped above
+    return _markup("\n".join(marks))
 
 
 @register.simple_tag
 def chart_rows(chart) -> str:
     """A chart's figures as table rows: the first cell of each heads its row."""
-    return mark_safe(  # every value is escaped
+    return _markup(
         "".join(
             f'<tr><th scope="row" class="fw-normal text-nowrap">{_text(localize(first))}</th>'
             + "".join(f"<td>{_text(localize(cell))}</td>" for cell in cells)
