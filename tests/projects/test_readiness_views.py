@@ -7,10 +7,14 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from acceptance import services as acceptance_services
+from acceptance.models import Result
 from people.models import Membership
 from projects import services
 from projects.models import GoLiveDecision, Project, ReadinessSnapshot
+from tests.acceptance.factories import cycle_make, run_make, scenario_make
 from tests.factories import module_make
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +95,26 @@ def test_the_module_page_lists_the_evidence_behind_each_reason(team, blocked, ev
     assert reverse("issues:detail", args=[team.project.pk, blocked.pk]) in page
     assert "Process design" in page or "Master data" in page  # a standard deliverable not signed off
     assert f"?status=missing&amp;module={team.module.pk}" in page  # IT users read the go-live access list
+
+
+def test_the_module_page_lists_its_failed_runs_and_open_uat_defects_and_no_other_modules(team):
+    key_user = team.members[Role.KEY_USER]
+    other = module_make(project=team.project, code="pur", name="Purchasing")
+    ours, theirs = scenario_make(module=team.module, title="Pay a supplier"), scenario_make(module=other)
+    cycle = cycle_make(project=team.project, scenarios=[ours, theirs], start=timezone.localdate())
+    failed = run_make(cycle=cycle, scenario=ours, tester=key_user, results=[Result.FAILED], finish=True)
+    defect = acceptance_services.defect_raise(
+        step_result=failed.step_results.get(order=1), severity="s2", reporter=key_user
+    )
+    consultant = team.members[Role.APP_CONSULTANT]
+    elsewhere = run_make(cycle=cycle, scenario=theirs, tester=consultant, results=[Result.BLOCKED], finish=True)
+
+    page = team.client_for(Role.MANAGER).get(url("readiness_module", team, team.module.pk)).content.decode()
+    assert "Failed or blocked runs" in page
+    assert reverse("acceptance:run_detail", args=[team.project.pk, failed.pk]) in page
+    assert f"{ours.reference} Pay a supplier" in page
+    assert reverse("issues:detail", args=[team.project.pk, defect.pk]) in page
+    assert reverse("acceptance:run_detail", args=[team.project.pk, elsewhere.pk]) not in page
 
 
 def test_a_module_out_of_scope_is_not_assessed(team):
