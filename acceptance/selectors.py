@@ -62,12 +62,15 @@ def _latest_runs(cycle_ref, scenario_ref) -> QuerySet[TestRun]:
     return TestRun.objects.filter(cycle=cycle_ref, scenario=scenario_ref).order_by("-started_at", "-id")
 
 
+def _planned_state() -> Coalesce:
+    """A planned scenario's state (for a `CycleScenario` queryset)."""
+    latest = _latest_runs(OuterRef("cycle"), OuterRef("scenario"))
+    return Coalesce(Subquery(latest.annotate(state=_RUN_STATE).values("state")[:1]), Value(State.NOT_STARTED))
+
+
 def _planned_states(planned: QuerySet[CycleScenario]) -> QuerySet[CycleScenario]:
     latest = _latest_runs(OuterRef("cycle"), OuterRef("scenario"))
-    return planned.annotate(
-        state=Coalesce(Subquery(latest.annotate(state=_RUN_STATE).values("state")[:1]), Value(State.NOT_STARTED)),
-        latest_run_id=Subquery(latest.values("id")[:1]),
-    )
+    return planned.annotate(state=_planned_state(), latest_run_id=Subquery(latest.values("id")[:1]))
 
 
 @dataclass
@@ -125,39 +128,30 @@ class Progress:
             self.defects[severity] += count
 
 
+# The states a `Progress` counts, by the field that counts them (not started is what remains).
+_COUNTED = {State.PASSED: "passed", State.FAILED: "failed", State.BLOCKED: "blocked", State.IN_PROGRESS: "in_progress"}
+
+
 def _progress_by(planned: QuerySet[CycleScenario], key: str, cls: type[Progress] = Progress) -> dict[int, Progress]:
-    rows = (
-        _planned_states(planned)
-        .order_by()
-        .values(key)
-        .annotate(
-            planned_count=Count("id"),
-            passed=Count("id", filter=Q(state=State.PASSED)),
-            failed=Count("id", filter=Q(state=State.FAILED)),
-            blocked=Count("id", filter=Q(state=State.BLOCKED)),
-            in_progress=Count("id", filter=Q(state=State.IN_PROGRESS)),
-        )
-    )
-    return {
-        row[key]: cls(
-            planned=row["planned_count"],
-            passed=row["passed"],
-            failed=row["failed"],
-            blocked=row["blocked"],
-            in_progress=row["in_progress"],
-        )
-        for row in rows
-    }
+    # Counted by key and state: the state's subquery appears once in the query (a count filtered by state
+    # would repeat it in each filter, for the database to run once per filter and scenario).
+    rows = planned.annotate(state=_planned_state()).order_by().values_list(key, "state").annotate(n=Count("id"))
+    progress: dict[int, Progress] = {}
+    for group, state, count in rows:
+        figures = progress.setdefault(group, cls())
+        figures.planned += count
+        if state in _COUNTED:
+            setattr(figures, _COUNTED[state], getattr(figures, _COUNTED[state]) + count)
+    return progress
 
 
 def _open_defects_by(issues: QuerySet[Issue], key: str) -> dict[int, dict[str, int]]:
-    rows = (
-        issues.open()
-        .order_by()
-        .values(group=F(key))
-        .annotate(**{s: Count("id", distinct=True, filter=Q(severity=s)) for s in SEVERITIES})
-    )
-    return {row["group"]: {s: row[s] for s in SEVERITIES} for row in rows}
+    # An issue has one severity: counted by key and severity, each counts once however many steps raised it.
+    rows = issues.open().order_by().values_list(key, "severity").annotate(n=Count("id", distinct=True))
+    defects: dict[int, dict[str, int]] = {}
+    for group, severity, count in rows:
+        defects.setdefault(group, dict.fromkeys(SEVERITIES, 0))[severity] = count
+    return defects
 
 
 def _cycle_defects(cycle: TestCycle) -> QuerySet[Issue]:
