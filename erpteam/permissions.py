@@ -172,13 +172,19 @@ def require(membership: Membership, action: Action, *, module_id: int | None = N
         raise PermissionDenied
 
 
-def project_membership(user, project_id: int) -> Membership:
-    """The user's active membership of the project, with the project; 404 for anyone else."""
-    membership = (
-        Membership.objects.select_related("project", "user")
-        .filter(user=user, project_id=project_id, is_active=True, user__is_active=True)
-        .first()
-    )
+def active_memberships(request) -> list[Membership]:
+    """The signed-in person's active memberships with their projects, read once per request: a project's
+    pages and the navigation's counts share them."""
+    if not hasattr(request, "_active_memberships"):
+        request._active_memberships = list(
+            Membership.objects.active().filter(user=request.user).select_related("project", "user")
+        )
+    return request._active_memberships
+
+
+def project_membership(request, project_id: int) -> Membership:
+    """The signed-in person's active membership of the project, with the project; 404 for anyone else."""
+    membership = next((m for m in active_memberships(request) if m.project_id == project_id), None)
     if membership is None:
         raise Http404
     return membership

@@ -29,7 +29,7 @@ class ProjectMixin(ContextMixin):
     action: Action = Action.PROJECT_VIEW
 
     def dispatch(self, request, *args, **kwargs):
-        self.membership = project_membership(request.user, kwargs["project_id"])
+        self.membership = project_membership(request, kwargs["project_id"])
         self.project = self.membership.project
         # A method the view does not serve is a 405 for every member, whatever their role.
         if request.method.lower() in self.http_method_names and hasattr(self, request.method.lower()):

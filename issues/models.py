@@ -163,6 +163,14 @@ class Issue(models.Model):
                 condition=Q(status__in=["new", "triaged", "in_progress", "waiting"]),
                 name="issues_open_module_idx",
             ),
+            # New issues, waiting for triage (counted in the navigation of every page): few at any time,
+            # where the open ones are thousands on a long rollout.
+            models.Index(
+                fields=["project", "tier"],
+                include=["id", "module", "assignee"],
+                condition=Q(status="new"),
+                name="issues_new_idx",
+            ),
             # Issues that block go-live or are S1–S2, whatever their status (the readiness forecast
             # counts those logged and settled lately): a small share of a long rollout's issues.
             models.Index(

@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from erpteam.permissions import POLICY, Action
+from erpteam.permissions import POLICY, Action, active_memberships
 from issues.selectors import issues_to_triage
 from people.models import Membership
 from training.selectors import attendance_to_record
@@ -11,19 +11,20 @@ from training.selectors import attendance_to_record
 class WorkCounts:
     """What the navigation needs to know of the person: what waits for them (issues to triage, sessions
     whose attendance is still to record, per project) and whether they read readiness anywhere (for
-    the portfolio). Three queries, run only when a page shows them: their memberships, then one count
-    each, which take the memberships' ids, roles and projects as values (planned and compiled in a
-    fraction of the time subqueries on the person's memberships take, on every page)."""
+    the portfolio). Three queries, run only when a page shows them: their memberships (none on a
+    project's page, which has read them), then one count each, which take the memberships' ids, roles
+    and projects as values (planned and compiled in a fraction of the time subqueries on the person's
+    memberships take, on every page)."""
 
     def __init__(self, request):
-        self.user = request.user
+        self.request = request
         match = request.resolver_match
         self.project_id = match.kwargs.get("project_id") if match else None
 
-    @cached_property
+    @property
     def _memberships(self) -> list[Membership]:
-        """The person's active memberships."""
-        return list(Membership.objects.active().filter(user=self.user))
+        """The person's active memberships (those a project's page has read already)."""
+        return active_memberships(self.request)
 
     @staticmethod
     def _per_project(queryset, project_field: str) -> dict[int, int]:

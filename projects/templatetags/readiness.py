@@ -104,8 +104,7 @@ def readiness_row(context, module, stored: bool = False) -> str:
         name, code, status = _text(module["name"]), module["code"], module["status"]
         cells = (_cell(c["level"], c["value"], c.get("url"), language) for c in module["checks"])
     else:
-        url = reverse("projects:readiness_module", args=[context["project"].pk, module.module.pk])
-        name = f'<a href="{_text(url)}">{_text(module.module.name)}</a>'
+        name = _module_link(context["project"].pk, module.module)
         code, status = module.module.code, module.status
         cells = (_cell(c.level, c.value, c.url, language) for c in module.checks)
     return _markup(
@@ -114,17 +113,35 @@ def readiness_row(context, module, stored: bool = False) -> str:
     )
 
 
-@register.simple_tag
-def readiness_reasons(reasons) -> str:
-    """A module's reasons (`ModuleReadiness.reasons`) as list items: level, criterion, and the reason
-    linked to its evidence."""
-    language = get_language()
+def _module_link(project_id: int, module) -> str:
+    """The module's name, linked to its readiness page."""
+    url = reverse("projects:readiness_module", args=[project_id, module.pk])
+    return f'<a href="{_text(url)}">{_text(module.name)}</a>'
+
+
+def _reasons(reasons, language: str) -> str:
+    return "".join(
+        f'<li class="list-group-item d-flex gap-2 align-items-baseline">{_icon(str(check.level), language)} '
+        f'<span><span class="text-body-secondary">{_text(check.label)}:</span> '
+        f'<a href="{_text(reason.url)}">{_text(reason.text)}</a></span></li>'
+        for check, reason in reasons
+    )
+
+
+@register.simple_tag(takes_context=True)
+def readiness_reasons(context, modules) -> str:
+    """A card per module that has reasons (`ModuleReadiness.reasons`), linked to its readiness page, with
+    its status and its reasons as list items: level, criterion, and the reason linked to its evidence."""
+    language, project_id = get_language(), context["project"].pk
     return _markup(
         "".join(
-            f'<li class="list-group-item d-flex gap-2 align-items-baseline">{_icon(str(check.level), language)} '
-            f'<span><span class="text-body-secondary">{_text(check.label)}:</span> '
-            f'<a href="{_text(reason.url)}">{_text(reason.text)}</a></span></li>'
-            for check, reason in reasons
+            f'<div class="col-md-6 col-xxl-4"><section class="card h-100 shadow-sm" '
+            f'aria-labelledby="reasons-{m.module.pk}"><div class="card-header bg-body d-flex align-items-center '
+            f'gap-2"><h3 class="h6 mb-0" id="reasons-{m.module.pk}">{_module_link(project_id, m.module)}</h3>'
+            f'<span class="ms-auto">{readiness_status(m.status)}</span></div>'
+            f'<ul class="list-group list-group-flush small">{_reasons(m.reasons, language)}</ul></section></div>'
+            for m in modules
+            if m.reasons
         )
     )
 

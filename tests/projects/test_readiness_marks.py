@@ -42,7 +42,7 @@ def test_a_cell_links_to_its_evidence_and_a_stored_cell_has_no_link():
     assert "<a " not in cell
 
 
-ROW = Template("{% load readiness %}{% readiness_row m stored %}|{% readiness_reasons reasons %}")
+ROW = Template("{% load readiness %}{% readiness_row m stored %}|{% readiness_reasons modules %}")
 
 
 def test_a_matrix_row_links_the_module_escapes_what_people_typed_and_a_stored_row_is_plain():
@@ -51,7 +51,9 @@ def test_a_matrix_row_links_the_module_escapes_what_people_typed_and_a_stored_ro
     check = Check(Criterion.BLOCKERS, Level.FAILING, "2", url, (Reason("Issue <b>#4</b> blocks go-live.", url),))
     figures = ModuleFigures(7, *[0] * 16)
     live = ModuleReadiness(module, figures, [check], ReadinessStatus.NOT_READY)
-    row, reasons = ROW.render(Context({"m": live, "reasons": live.reasons, "project": Project(pk=3)})).split("|")
+    ready = ModuleReadiness(BusinessModule(pk=8, code="mm", name="Purchasing"), figures, [], ReadinessStatus.READY)
+    context = Context({"m": live, "modules": [live, ready], "project": Project(pk=3)})
+    row, reasons = ROW.render(context).split("|")
     page = reverse("projects:readiness_module", args=[3, 7])
     assert f'<a href="{page}">Finance &amp; &quot;GL&quot;</a>' in row
     assert "fi&lt;gl&gt;" in row
@@ -61,9 +63,13 @@ def test_a_matrix_row_links_the_module_escapes_what_people_typed_and_a_stored_ro
     assert "Blocking and S1–S2 issues:</span>" in reasons
     assert "Issue &lt;b&gt;#4&lt;/b&gt; blocks go-live." in reasons
     assert 'href="/p/3/issues/?module=7&amp;status=open"' in reasons
+    # A card for the module with reasons, headed by its name linked to its readiness page; none for the other.
+    assert reasons.count("<section") == 1
+    assert f'id="reasons-7"><a href="{page}">Finance &amp; &quot;GL&quot;</a></h3>' in reasons
+    assert "Purchasing" not in reasons
 
     stored = {"name": "<Finance>", "code": "fi", "status": "ready", "checks": [{"level": "ok", "value": "3"}]}
-    row = ROW.render(Context({"m": stored, "stored": True, "reasons": []})).split("|")[0]
+    row = ROW.render(Context({"m": stored, "stored": True, "modules": [], "project": Project(pk=3)})).split("|")[0]
     assert "&lt;Finance&gt;" in row
     assert "<a " not in row
     assert "readiness-ok" in row
