@@ -219,15 +219,20 @@ class ModuleProgress(Progress):
         return self.sign_off is not None
 
 
-def _module_rows(cycle: TestCycle, cls: type[ModuleProgress]) -> dict[int, ModuleProgress]:
-    """Module id → its progress, open defects, sign-off and exception in the cycle, for the modules
-    with scenarios planned (or a sign-off) in it. Four queries."""
+def _module_rows(
+    cycle: TestCycle, cls: type[ModuleProgress], *, with_exceptions: bool = True
+) -> dict[int, ModuleProgress]:
+    """Module id → its progress, open defects, sign-off and (`with_exceptions`) exception in the cycle,
+    for the modules with scenarios planned (or a sign-off) in it. Four queries (three without the
+    exceptions)."""
     rows = _progress_by(CycleScenario.objects.filter(cycle=cycle), "scenario__module", cls)
     defects = _open_defects_by(_cycle_defects(cycle), "acceptance_step_results__run__scenario__module")
     sign_offs = {s.module_id: s for s in ModuleSignOff.objects.filter(cycle=cycle).select_related("signed_by__user")}
-    exceptions = {
-        e.module_id: e for e in AcceptanceException.objects.filter(cycle=cycle).select_related("consultant__user")
-    }
+    exceptions = (
+        {e.module_id: e for e in AcceptanceException.objects.filter(cycle=cycle).select_related("consultant__user")}
+        if with_exceptions
+        else {}
+    )
     for module_id in rows.keys() | sign_offs.keys():
         row = rows.setdefault(module_id, cls())
         row.defects.update(defects.get(module_id, {}))
@@ -418,7 +423,8 @@ def runs_for_tester(*, membership: Membership) -> QuerySet[TestRun]:
 
 @dataclass
 class ModuleAcceptance(ModuleProgress):
-    """A module's acceptance in the latest UAT cycle."""
+    """A module's acceptance in the latest UAT cycle (its exception, which readiness does not weigh,
+    is not read: `exception` is None)."""
 
     cycle: TestCycle | None = None
 
@@ -429,15 +435,15 @@ def module_acceptance_status(
     """For each module of the project (or each of `modules`, when the caller has them already), its
     acceptance in the latest UAT cycle (see `latest_uat_cycle`): planned / run / passed / failed /
     blocked, pass rate (None when nothing of it is planned), open defects raised in the cycle, whether
-    its Key User signed it off (and the exception it rests on). At most six queries (five with
-    `modules`); empty figures without a UAT cycle. The runs and defects behind the figures, one module
+    its Key User signed it off. At most five queries (four with `modules`); empty figures without a
+    UAT cycle. The runs and defects behind the figures, one module
     at a time: `acceptance_evidence`."""
     if modules is None:
         modules = list(BusinessModule.objects.filter(project=project).order_by("name"))
     cycle = latest_uat_cycle(project=project, today=today)
     if cycle is None:
         return {m.pk: ModuleAcceptance(module=m) for m in modules}
-    rows = _module_rows(cycle, ModuleAcceptance)
+    rows = _module_rows(cycle, ModuleAcceptance, with_exceptions=False)
     status = {}
     for module in modules:
         status[module.pk] = row = rows.get(module.pk) or ModuleAcceptance()

@@ -26,6 +26,7 @@ be trained and which deliverables exist are today's, as on the training pages.
 """
 
 import datetime
+import functools
 import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
@@ -47,7 +48,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -155,7 +156,7 @@ class Evidence:
 
 def gather(*, project: Project, today: datetime.date) -> Evidence:
     """Today's evidence of every in-scope module, from the training, issues, acceptance and modules
-    selectors: eight queries, whatever the number of modules, people and issues."""
+    selectors: seven queries, whatever the number of modules, people and issues."""
     modules = list(
         with_deliverable_counts(BusinessModule.objects.filter(project=project, in_scope=True)).order_by("name")
     )
@@ -361,6 +362,14 @@ class Check:
         return CRITERION_LABELS[self.criterion]
 
 
+@functools.lru_cache(maxsize=8192)
+def _evidence_url(prefix: str, name: str, kwargs: tuple, query: tuple, anchor: str) -> str:
+    """An evidence page's address (the same on every request: a dashboard asks for hundreds of them, most
+    asked for on the previous request already)."""
+    path = reverse(name, kwargs=dict(kwargs))
+    return path + (f"?{urlencode(query)}" if query else "") + (f"#{anchor}" if anchor else "")
+
+
 class EvidenceLinks:
     """Where the evidence of a project's readiness is shown: the other apps' pages, filtered to the
     module where they can be."""
@@ -368,14 +377,10 @@ class EvidenceLinks:
     def __init__(self, project_id: int, uat_cycle_id: int | None = None):
         self.project_id = project_id
         self.uat_cycle_id = uat_cycle_id
-        self._paths: dict[tuple, str] = {}
 
     def _url(self, name: str, query: dict | None = None, anchor: str = "", **kwargs) -> str:
-        # A dashboard links hundreds of times to a few pages: each is reversed once.
-        key = (name, *sorted(kwargs.items()))
-        if key not in self._paths:
-            self._paths[key] = reverse(name, kwargs={"project_id": self.project_id, **kwargs})
-        return self._paths[key] + (f"?{urlencode(query)}" if query else "") + (f"#{anchor}" if anchor else "")
+        arguments = (("project_id", self.project_id), *sorted(kwargs.items()))
+        return _evidence_url(get_script_prefix(), name, arguments, tuple((query or {}).items()), anchor)
 
     def module(self, module_id: int, anchor: str) -> str:
         return self._url("modules:detail", anchor=anchor, module_id=module_id)
