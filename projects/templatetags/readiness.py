@@ -13,6 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from projects.readiness import CRITERION_LABELS
+
 register = template.Library()
 
 # level → (icon, colour, words for a screen reader)
@@ -119,10 +121,10 @@ def _module_link(project_id: int, module) -> str:
     return f'<a href="{_text(url)}">{_text(module.name)}</a>'
 
 
-def _reasons(reasons, language: str) -> str:
+def _reasons(reasons, labels: dict, language: str) -> str:
     return "".join(
         f'<li class="list-group-item d-flex gap-2 align-items-baseline">{_icon(str(check.level), language)} '
-        f'<span><span class="text-body-secondary">{_text(check.label)}:</span> '
+        f'<span><span class="text-body-secondary">{labels[check.criterion]}:</span> '
         f'<a href="{_text(reason.url)}">{_text(reason.text)}</a></span></li>'
         for check, reason in reasons
     )
@@ -133,13 +135,15 @@ def readiness_reasons(context, modules) -> str:
     """A card per module that has reasons (`ModuleReadiness.reasons`), linked to its readiness page, with
     its status and its reasons as list items: level, criterion, and the reason linked to its evidence."""
     language, project_id = get_language(), context["project"].pk
+    labels = {criterion: _text(label) for criterion, label in CRITERION_LABELS.items()}  # each translated once
     return _markup(
         "".join(
             f'<div class="col-md-6 col-xxl-4"><section class="card h-100 shadow-sm" '
             f'aria-labelledby="reasons-{m.module.pk}"><div class="card-header bg-body d-flex align-items-center '
             f'gap-2"><h3 class="h6 mb-0" id="reasons-{m.module.pk}">{_module_link(project_id, m.module)}</h3>'
             f'<span class="ms-auto">{readiness_status(m.status)}</span></div>'
-            f'<ul class="list-group list-group-flush small">{_reasons(m.reasons, language)}</ul></section></div>'
+            f'<ul class="list-group list-group-flush small">{_reasons(m.reasons, labels, language)}</ul>'
+            "</section></div>"
             for m in modules
             if m.reasons
         )
