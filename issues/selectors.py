@@ -71,13 +71,14 @@ def issue_for_action(*, membership: Membership, issue_id: int) -> Issue:
 
 
 def _at_their_tier(memberships: Sequence[Membership]) -> Q:
-    """Issues given to nobody yet at a tier above the Key User that one of these members serves."""
+    """Issues given to nobody yet at a tier above the Key User that one of these members serves (none
+    for members who serve no such tier)."""
     tiers = [
-        Q(tier=tier, project_id__in=[m.project_id for m in memberships if m.role in roles])
+        Q(tier=tier, project_id__in=projects)
         for tier, roles in TIER_ROLES.items()
-        if tier != Tier.KEY_USER
+        if tier != Tier.KEY_USER and (projects := [m.project_id for m in memberships if m.role in roles])
     ]
-    return Q(assignee__isnull=True) & reduce(operator.or_, tiers)
+    return Q(assignee__isnull=True) & reduce(operator.or_, tiers) if tiers else Q(pk__in=[])
 
 
 # The selectors below take the members as objects (every page's navigation counts with them): their ids,
@@ -98,12 +99,12 @@ def issues_to_triage(*, memberships: Sequence[Membership]) -> QuerySet[Issue]:
     """New issues these (active) members are expected to triage: in the modules they own as Key Users,
     assigned to them, or at their tier and given to no one."""
     ids = [m.pk for m in memberships]
-    owned = KeyUserAssignment.objects.effective().filter(membership_id__in=ids).values("module_id")
-    return Issue.objects.filter(
-        Q(module_id__in=owned) | Q(assignee_id__in=ids) | _at_their_tier(memberships),
-        status=Issue.Status.NEW,
-        project_id__in=[m.project_id for m in memberships],
-    )
+    wanted = Q(assignee_id__in=ids) | _at_their_tier(memberships)
+    key_users = [m.pk for m in memberships if m.role == Membership.Role.KEY_USER]
+    if key_users:  # only Key Users own modules: nobody else's navigation asks which
+        owned = KeyUserAssignment.objects.effective().filter(membership_id__in=key_users).values("module_id")
+        wanted |= Q(module_id__in=owned)
+    return Issue.objects.filter(wanted, status=Issue.Status.NEW, project_id__in=[m.project_id for m in memberships])
 
 
 def project_members(*, project: Project, roles=None) -> QuerySet[Membership]:
