@@ -445,12 +445,11 @@ def attendance_to_record(*, memberships: Sequence[Membership], now: datetime.dat
     scopes = {role: actions.get(Action.ATTENDANCE_RECORD) for role, actions in POLICY.items()}
     everywhere = [m.pk for m in memberships if scopes.get(m.role) == Scope.ALL]
     own_modules = [m.pk for m in memberships if scopes.get(m.role) == Scope.OWN_MODULES]
-    owns = Exists(KeyUserAssignment.objects.filter(module=OuterRef("module"), membership=OuterRef("trainer")))
-    return TrainingSession.objects.filter(
-        Q(trainer_id__in=everywhere) | (Q(trainer_id__in=own_modules) & owns),
-        status=TrainingSession.Status.PLANNED,
-        start_at__lte=now,
-    )
+    trains = Q(trainer_id__in=everywhere)
+    if own_modules:  # whether the trainer owns the module is asked only of those it matters for
+        owns = Exists(KeyUserAssignment.objects.filter(module=OuterRef("module"), membership=OuterRef("trainer")))
+        trains |= Q(trainer_id__in=own_modules) & owns
+    return TrainingSession.objects.filter(trains, status=TrainingSession.Status.PLANNED, start_at__lte=now)
 
 
 def sessions_due_for_reminder(*, now: datetime.datetime | None = None) -> QuerySet[TrainingSession]:
