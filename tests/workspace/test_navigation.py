@@ -2,8 +2,11 @@
 attendance to record, for the project of the page and in all on "My work"."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from issues.models import Issue
 from people.models import Membership
 from tests.factories import MembershipFactory, ProjectFactory, module_make
 from tests.training.conftest import at, session_make
@@ -68,3 +71,27 @@ def test_the_navigation_has_the_search_box_and_my_work(team):
     page = team.client_for(Role.END_USER).get(reverse("home")).content.decode()
     assert f'action="{reverse("search:results")}"' in page
     assert 'aria-current="page" href="/"' in page
+
+
+def test_a_projects_page_and_its_navigation_share_one_read_of_the_persons_memberships(team, morning):
+    issue_make(team.module, team.members[Role.END_USER], "A request")
+    client = team.client_for(Role.KEY_USER)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("projects:detail", args=[team.project.pk])).content.decode()
+    assert badge(1, "to triage") in page
+    reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "people_membership"."id"')]
+    assert len(reads) == 1, reads
+
+
+def test_a_consultant_counts_the_new_issues_at_their_tier_given_to_nobody_and_those_given_to_them(team, morning):
+    reporter, consultant = team.members[Role.END_USER], team.members[Role.APP_CONSULTANT]
+    at_their_tier = issue_make(team.module, reporter, "Escalated to the consultants")
+    given_to_them = issue_make(team.module, reporter, "Given to the consultant")
+    taken = issue_make(team.module, reporter, "Escalated and taken by someone else")
+    issue_make(team.module, reporter, "Still with the Key User")
+    Issue.objects.filter(pk=at_their_tier.pk).update(tier=Issue.Tier.CONSULTANT)
+    Issue.objects.filter(pk=given_to_them.pk).update(assignee=consultant)
+    Issue.objects.filter(pk=taken.pk).update(tier=Issue.Tier.CONSULTANT, assignee=team.members[Role.TECH_CONSULTANT])
+    client = team.client_for(Role.APP_CONSULTANT)
+    page = client.get(reverse("projects:detail", args=[team.project.pk])).content.decode()
+    assert badge(2, "to triage") in page
