@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from bench.pages import figures_differ
+from bench.pages import figures_differ, sql_plan_and_run
 from projects import scale
 from projects.models import Project
 
@@ -27,3 +27,10 @@ def test_the_sql_gives_the_apps_readiness_figures_for_the_demo_and_a_synthetic_r
     assert projects.count() == 3
     for project in projects:
         assert figures_differ(project) == [], project.code
+
+
+def test_the_benchmark_reads_the_sqls_planning_and_execution_times_from_postgresql():
+    call_command("seed_demo", stdout=io.StringIO())
+    planning, execution = sql_plan_and_run(Project.objects.get(code="hdpm-s4").pk)
+    assert planning > 0
+    assert execution > 0
