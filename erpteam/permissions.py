@@ -176,9 +176,17 @@ def active_memberships(request) -> list[Membership]:
     """The signed-in person's active memberships with their projects, read once per request: a project's
     pages and the navigation's counts share them."""
     if not hasattr(request, "_active_memberships"):
-        request._active_memberships = list(
-            Membership.objects.active().filter(user=request.user).select_related("project", "user")
+        user = request.user
+        # An active account's active memberships (`Membership.objects.active()`), the account being the
+        # one signed in: neither joined nor read again.
+        memberships = (
+            list(Membership.objects.filter(user=user, is_active=True).select_related("project").order_by())
+            if user.is_active
+            else []
         )
+        for membership in memberships:
+            membership.user = user
+        request._active_memberships = memberships
     return request._active_memberships
 
 
