@@ -62,15 +62,19 @@ def _latest_runs(cycle_ref, scenario_ref) -> QuerySet[TestRun]:
     return TestRun.objects.filter(cycle=cycle_ref, scenario=scenario_ref).order_by("-started_at", "-id")
 
 
+def _latest_planned_runs() -> QuerySet[TestRun]:
+    """A planned scenario's runs in its cycle, latest first (for a `CycleScenario` queryset)."""
+    return _latest_runs(OuterRef("cycle"), OuterRef("scenario"))
+
+
 def _planned_state() -> Coalesce:
     """A planned scenario's state (for a `CycleScenario` queryset)."""
-    latest = _latest_runs(OuterRef("cycle"), OuterRef("scenario"))
-    return Coalesce(Subquery(latest.annotate(state=_RUN_STATE).values("state")[:1]), Value(State.NOT_STARTED))
+    latest = _latest_planned_runs().annotate(state=_RUN_STATE).values("state")[:1]
+    return Coalesce(Subquery(latest), Value(State.NOT_STARTED))
 
 
 def _planned_states(planned: QuerySet[CycleScenario]) -> QuerySet[CycleScenario]:
-    latest = _latest_runs(OuterRef("cycle"), OuterRef("scenario"))
-    return planned.annotate(state=_planned_state(), latest_run_id=Subquery(latest.values("id")[:1]))
+    return planned.annotate(state=_planned_state(), latest_run_id=Subquery(_latest_planned_runs().values("id")[:1]))
 
 
 @dataclass

@@ -281,6 +281,7 @@ def main() -> int:
                 client, url_of(subject), subject.project, runs=args.runs, warmup=args.warmup
             )
             differences = figures_differ(subject.project)
+            planning_ms, execution_ms = sql_plan_and_run(subject.project.pk)
         except Exception as error:  # as above
             broken.append(f"dashboard of {subject.project.code}: {type(error).__name__}: {error}"[:80])
             continue
@@ -291,7 +292,6 @@ def main() -> int:
             f"ratio {ratio:.1f} (target ≤ {MAX_DASHBOARD_RATIO:g}); {verdict}"
         )
         print(f"  {'':<10} the app's figures alone {figures_ms:6.1f} ms: {figures_ms / sql_ms:.1f} times the SQL")
-        planning_ms, execution_ms = sql_plan_and_run(subject.project.pk)
         print(f"  {'':<10} the SQL's own planning {planning_ms:.1f} ms and execution {execution_ms:.1f} ms (EXPLAIN)")
         for difference in differences[:10]:
             print(f"    {difference}")

@@ -78,7 +78,7 @@ def _at_their_tier(memberships: Sequence[Membership]) -> Q:
         for tier, roles in TIER_ROLES.items()
         if tier != Tier.KEY_USER and (projects := [m.project_id for m in memberships if m.role in roles])
     ]
-    return Q(assignee__isnull=True) & reduce(operator.or_, tiers) if tiers else Q(pk__in=[])
+    return (Q(assignee__isnull=True) & reduce(operator.or_, tiers)) if tiers else Q(pk__in=[])
 
 
 # The selectors below take the members as objects (every page's navigation counts with them): their ids,

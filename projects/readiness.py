@@ -365,7 +365,8 @@ class Check:
 @functools.lru_cache(maxsize=8192)
 def _evidence_url(prefix: str, name: str, kwargs: tuple, query: tuple, anchor: str) -> str:
     """An evidence page's address (the same on every request: a dashboard asks for hundreds of them, most
-    asked for on the previous request already)."""
+    asked for on the previous request already). Keyed on the site's prefix; the arguments are tuples of
+    hashable values (ids and words)."""
     path = reverse(name, kwargs=dict(kwargs))
     return path + (f"?{urlencode(query)}" if query else "") + (f"#{anchor}" if anchor else "")
 

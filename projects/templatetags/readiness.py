@@ -134,6 +134,9 @@ def _reasons(reasons, labels: dict, language: str) -> str:
 def readiness_reasons(context, modules) -> str:
     """A card per module that has reasons (`ModuleReadiness.reasons`), linked to its readiness page, with
     its status and its reasons as list items: level, criterion, and the reason linked to its evidence."""
+    modules = [m for m in modules if m.reasons]
+    if not modules:
+        return ""
     language, project_id = get_language(), context["project"].pk
     labels = {criterion: _text(label) for criterion, label in CRITERION_LABELS.items()}  # each translated once
     return _markup(
@@ -145,7 +148,6 @@ def readiness_reasons(context, modules) -> str:
             f'<ul class="list-group list-group-flush small">{_reasons(m.reasons, labels, language)}</ul>'
             "</section></div>"
             for m in modules
-            if m.reasons
         )
     )
 

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import replace
 
 import pytest
+from django.urls import set_script_prefix
 
 from modules.models import BusinessModule
 from projects.models import Project, ReadinessStatus
@@ -261,3 +262,14 @@ def test_the_burn_down_forecast_extrapolates_the_recent_closing_rate(open_now, s
     assert forecast.zero_on == zero_on
     assert forecast.margin_days == margin
     assert forecast.on_track is (margin is not None and margin >= 0)
+
+
+def test_evidence_links_keep_the_prefix_the_site_is_served_under():
+    assert LINKS.issues(3, status="open") == "/p/4/issues/?module=3&status=open"
+    set_script_prefix("/erp/")
+    try:
+        assert LINKS.issues(3, status="open") == "/erp/p/4/issues/?module=3&status=open"
+        assert LINKS.module(3, "key-users") == "/erp/p/4/modules/3/#key-users"
+    finally:
+        set_script_prefix("/")
+    assert LINKS.module(3, "key-users") == "/p/4/modules/3/#key-users"
