@@ -233,29 +233,25 @@ class DepartmentCompletion:
 
 def department_training_completion(*, project: Project) -> list[DepartmentCompletion]:
     """Per department of the project's end users: people trained for all their modules, and
-    person-module pairs trained, in one grouped query."""
-    has_gap = Exists(
-        required_end_users()
-        .filter(membership=OuterRef("membership"))
-        .exclude(is_trained(OuterRef("membership"), OuterRef("module")))
-    )
+    person-module pairs trained, in one grouped query. The rows are every pair that must be trained, so
+    a person is trained for all their modules when none of their rows is untrained."""
     rows = (
         required_end_users()
         .filter(module__project=project)
-        .annotate(trained=is_trained(OuterRef("membership"), OuterRef("module")), gap=has_gap)
+        .annotate(trained=is_trained(OuterRef("membership"), OuterRef("module")))
         .values("membership__department")
         .annotate(
             pairs=Count("pk"),
             pairs_trained=Count("pk", filter=Q(trained=True)),
             people=Count("membership", distinct=True),
-            people_trained=Count("membership", distinct=True, filter=Q(gap=False)),
+            people_with_gap=Count("membership", distinct=True, filter=Q(trained=False)),
         )
         .order_by("membership__department")
     )
     return [
         DepartmentCompletion(
             department=row["membership__department"],
-            people=Completion(row["people_trained"], row["people"]),
+            people=Completion(row["people"] - row["people_with_gap"], row["people"]),
             assignments=Completion(row["pairs_trained"], row["pairs"]),
         )
         for row in rows
