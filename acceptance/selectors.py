@@ -440,8 +440,7 @@ def module_acceptance_status(
     acceptance in the latest UAT cycle (see `latest_uat_cycle`): planned / run / passed / failed /
     blocked, pass rate (None when nothing of it is planned), open defects raised in the cycle, whether
     its Key User signed it off. At most five queries (four with `modules`); empty figures without a
-    UAT cycle. The runs and defects behind the figures, one module
-    at a time: `acceptance_evidence`."""
+    UAT cycle. The runs and defects behind the figures, one module at a time: `acceptance_evidence`."""
     if modules is None:
         modules = list(BusinessModule.objects.filter(project=project).order_by("name"))
     cycle = latest_uat_cycle(project=project, today=today)

@@ -153,12 +153,18 @@ def measure(client, url: str, *, runs: int, warmup: int) -> Measure:
     return Measure(queries=counter.count, median_ms=1000 * statistics.median(timings))
 
 
+def _sql_params(project_id: int) -> dict:
+    """The SQL's parameters for a project, today."""
+    from django.utils import timezone
+
+    return {"project_id": project_id, "today": timezone.localdate(), "now": timezone.now()}
+
+
 def run_sql(project_id: int) -> tuple[list[dict], float]:
     """The hand-written SQL's rows, and the seconds it took to execute and fetch them."""
     from django.db import connection
-    from django.utils import timezone
 
-    params = {"project_id": project_id, "today": timezone.localdate(), "now": timezone.now()}
+    params = _sql_params(project_id)
     with connection.cursor() as cursor:
         started = time.perf_counter()
         cursor.execute(SQL_FILE.read_text(), params)
@@ -172,9 +178,8 @@ def sql_plan_and_run(project_id: int) -> tuple[float, float]:
     """PostgreSQL's own planning and execution times of the SQL, in milliseconds (EXPLAIN ANALYZE, once:
     what its time is spent on, not a measurement to compare)."""
     from django.db import connection
-    from django.utils import timezone
 
-    params = {"project_id": project_id, "today": timezone.localdate(), "now": timezone.now()}
+    params = _sql_params(project_id)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {SQL_FILE.read_text()}", params)
         (plan,) = cursor.fetchone()[0]
