@@ -378,10 +378,11 @@ class EvidenceLinks:
     def __init__(self, project_id: int, uat_cycle_id: int | None = None):
         self.project_id = project_id
         self.uat_cycle_id = uat_cycle_id
+        self.prefix = get_script_prefix()
 
     def _url(self, name: str, query: dict | None = None, anchor: str = "", **kwargs) -> str:
         arguments = (("project_id", self.project_id), *sorted(kwargs.items()))
-        return _evidence_url(get_script_prefix(), name, arguments, tuple((query or {}).items()), anchor)
+        return _evidence_url(self.prefix, name, arguments, tuple((query or {}).items()), anchor)
 
     def module(self, module_id: int, anchor: str) -> str:
         return self._url("modules:detail", anchor=anchor, module_id=module_id)

@@ -265,11 +265,13 @@ def test_the_burn_down_forecast_extrapolates_the_recent_closing_rate(open_now, s
 
 
 def test_evidence_links_keep_the_prefix_the_site_is_served_under():
+    """Links are made for a request (the addresses memoised across requests are keyed on the prefix)."""
     assert LINKS.issues(3, status="open") == "/p/4/issues/?module=3&status=open"
     set_script_prefix("/erp/")
     try:
-        assert LINKS.issues(3, status="open") == "/erp/p/4/issues/?module=3&status=open"
-        assert LINKS.module(3, "key-users") == "/erp/p/4/modules/3/#key-users"
+        links = EvidenceLinks(4)
+        assert links.issues(3, status="open") == "/erp/p/4/issues/?module=3&status=open"
+        assert links.module(3, "key-users") == "/erp/p/4/modules/3/#key-users"
     finally:
         set_script_prefix("/")
-    assert LINKS.module(3, "key-users") == "/p/4/modules/3/#key-users"
+    assert EvidenceLinks(4).module(3, "key-users") == "/p/4/modules/3/#key-users"
