@@ -67,14 +67,14 @@ def _latest_planned_runs() -> QuerySet[TestRun]:
     return _latest_runs(OuterRef("cycle"), OuterRef("scenario"))
 
 
-def _planned_state() -> Coalesce:
-    """A planned scenario's state (for a `CycleScenario` queryset)."""
-    latest = _latest_planned_runs().annotate(state=_RUN_STATE).values("state")[:1]
-    return Coalesce(Subquery(latest), Value(State.NOT_STARTED))
+# A planned scenario's state (for a `CycleScenario` queryset): built once, each annotate() resolves a copy.
+_PLANNED_STATE = Coalesce(
+    Subquery(_latest_planned_runs().annotate(state=_RUN_STATE).values("state")[:1]), Value(State.NOT_STARTED)
+)
 
 
 def _planned_states(planned: QuerySet[CycleScenario]) -> QuerySet[CycleScenario]:
-    return planned.annotate(state=_planned_state(), latest_run_id=Subquery(_latest_planned_runs().values("id")[:1]))
+    return planned.annotate(state=_PLANNED_STATE, latest_run_id=Subquery(_latest_planned_runs().values("id")[:1]))
 
 
 @dataclass
@@ -139,7 +139,7 @@ _COUNTED = {State.PASSED: "passed", State.FAILED: "failed", State.BLOCKED: "bloc
 def _progress_by(planned: QuerySet[CycleScenario], key: str, cls: type[Progress] = Progress) -> dict[int, Progress]:
     # Counted by key and state: the state's subquery appears once in the query (a count filtered by state
     # would repeat it in each filter, for the database to run once per filter and scenario).
-    rows = planned.annotate(state=_planned_state()).order_by().values_list(key, "state").annotate(n=Count("id"))
+    rows = planned.annotate(state=_PLANNED_STATE).order_by().values_list(key, "state").annotate(n=Count("id"))
     progress: dict[int, Progress] = {}
     for group, state, count in rows:
         figures = progress.setdefault(group, cls())

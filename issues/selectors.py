@@ -117,24 +117,29 @@ def issue_workers(*, project: Project) -> QuerySet[Membership]:
     return project_members(project=project, roles=WORKER_ROLES)
 
 
+_S1_S2 = Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2])
+# The counts that do not depend on the time, built once (each annotate() resolves a copy).
+_OPEN_COUNTS = {
+    "open": Count("id"),
+    "open_s1": Count("id", filter=Q(severity=Issue.Severity.S1)),
+    "open_s2": Count("id", filter=Q(severity=Issue.Severity.S2)),
+    "open_s3": Count("id", filter=Q(severity=Issue.Severity.S3)),
+    "open_s4": Count("id", filter=Q(severity=Issue.Severity.S4)),
+    "open_blocking": Count("id", filter=Q(blocks_go_live=True)),
+    "open_s1_s2": Count("id", filter=_S1_S2),
+    "open_blocking_or_s1_s2": Count("id", filter=Q(blocks_go_live=True) | _S1_S2),
+}
+
+
 def _counts_by_module(issues: QuerySet[Issue]) -> dict[int, dict]:
-    now = timezone.now()
-    s1_s2 = Q(severity__in=[Issue.Severity.S1, Issue.Severity.S2])
     rows = (
         # Every figure is about open issues: only those are read (the settled ones are most of a long
         # rollout's), and the counts need not ask again whether each one is open.
         issues.filter(status__in=Issue.OPEN_STATUSES)
         .values("module_id")
         .annotate(
-            open=Count("id"),
-            open_s1=Count("id", filter=Q(severity=Issue.Severity.S1)),
-            open_s2=Count("id", filter=Q(severity=Issue.Severity.S2)),
-            open_s3=Count("id", filter=Q(severity=Issue.Severity.S3)),
-            open_s4=Count("id", filter=Q(severity=Issue.Severity.S4)),
-            open_blocking=Count("id", filter=Q(blocks_go_live=True)),
-            open_s1_s2=Count("id", filter=s1_s2),
-            open_blocking_or_s1_s2=Count("id", filter=Q(blocks_go_live=True) | s1_s2),
-            overdue=Count("id", filter=Issue.overdue_q(now)),
+            **_OPEN_COUNTS,
+            overdue=Count("id", filter=Issue.overdue_q(timezone.now())),
             open_training_gap=Count("id", filter=Q(category=Issue.Category.TRAINING_GAP)),
         )
         .order_by()

@@ -28,12 +28,16 @@ def key_user_assignments_ordered() -> QuerySet[KeyUserAssignment]:
     )
 
 
+# Built once (as a view's class-level queryset is): each annotate() resolves a copy.
+_DELIVERABLE_COUNTS = {
+    "deliverable_count": _count(Deliverable.objects.all()),
+    "deliverable_signed_off_count": _count(Deliverable.objects.filter(status=Status.SIGNED_OFF)),
+}
+
+
 def with_deliverable_counts(modules: QuerySet[BusinessModule]) -> QuerySet[BusinessModule]:
     """Modules with `deliverable_count` and `deliverable_signed_off_count`, in the same query."""
-    return modules.annotate(
-        deliverable_count=_count(Deliverable.objects.all()),
-        deliverable_signed_off_count=_count(Deliverable.objects.filter(status=Status.SIGNED_OFF)),
-    )
+    return modules.annotate(**_DELIVERABLE_COUNTS)
 
 
 def with_progress(modules: QuerySet[BusinessModule]) -> QuerySet[BusinessModule]:

@@ -1,4 +1,4 @@
-from django.db.models import Count
+from django.db.models import Count, Value
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -11,10 +11,10 @@ from training.selectors import attendance_to_record
 class WorkCounts:
     """What the navigation needs to know of the person: what waits for them (issues to triage, sessions
     whose attendance is still to record, per project) and whether they read readiness anywhere (for
-    the portfolio). Three queries, run only when a page shows them: their memberships (none on a
-    project's page, which has read them), then one count each, which take the memberships' ids, roles
-    and projects as values (planned and compiled in a fraction of the time subqueries on the person's
-    memberships take, on every page)."""
+    the portfolio). Two queries, run only when a page shows them: their memberships (none on a
+    project's page, which has read them), then both counts in one, which take the memberships' ids,
+    roles and projects as values (planned and compiled in a fraction of the time subqueries on the
+    person's memberships take, on every page)."""
 
     def __init__(self, request):
         self.request = request
@@ -26,19 +26,24 @@ class WorkCounts:
         """The person's active memberships (those a project's page has read already)."""
         return active_memberships(self.request)
 
-    @staticmethod
-    def _per_project(queryset, project_field: str) -> dict[int, int]:
-        rows = queryset.order_by().values(project_field).annotate(n=Count("pk"))
-        return {row[project_field]: row["n"] for row in rows}
-
     @cached_property
-    def triage(self) -> dict[int, int]:
-        return self._per_project(issues_to_triage(memberships=self._memberships), "project_id")
+    def _waiting(self) -> dict[str, dict[int, int]]:
+        """Kind of work → project id → how many wait."""
 
-    @cached_property
-    def attendance(self) -> dict[int, int]:
+        def per_project(queryset, project_field: str, kind: str):
+            return (
+                queryset.order_by()
+                .values(project_field)
+                .annotate(kind=Value(kind), n=Count("pk"))
+                .values_list(project_field, "kind", "n")
+            )
+
+        triage = per_project(issues_to_triage(memberships=self._memberships), "project_id", "triage")
         sessions = attendance_to_record(memberships=self._memberships, now=timezone.now())
-        return self._per_project(sessions, "module__project_id")
+        waiting = {"triage": {}, "attendance": {}}
+        for project_id, kind, n in triage.union(per_project(sessions, "module__project_id", "attendance"), all=True):
+            waiting[kind][project_id] = n
+        return waiting
 
     @cached_property
     def sees_readiness(self) -> bool:
@@ -46,12 +51,12 @@ class WorkCounts:
 
     @property
     def total(self) -> int:
-        return sum(self.triage.values()) + sum(self.attendance.values())
+        return sum(n for counts in self._waiting.values() for n in counts.values())
 
     @property
     def here(self) -> dict[str, int]:
         """The counts of the project the page belongs to."""
-        return {"triage": self.triage.get(self.project_id, 0), "attendance": self.attendance.get(self.project_id, 0)}
+        return {kind: counts.get(self.project_id, 0) for kind, counts in self._waiting.items()}
 
 
 def work_counts(request):

@@ -58,6 +58,15 @@ def phase_history(*, project) -> QuerySet[PhaseChange]:
 # --- Readiness ---------------------------------------------------------------------------------------
 
 _STATUS_COUNTS = {status: Count("pk", filter=Q(status=status)) for status in ReadinessStatus.values}
+# A day's trend figures over its module snapshots, built once (each annotate() resolves a copy).
+_TREND_FIGURES = {
+    **_STATUS_COUNTS,
+    "criteria_met": Sum("checks_ok"),
+    "criteria_checked": Sum(F("checks_ok") + F("checks_warning") + F("checks_failing")),
+    **{name: Sum(name) for name in ("key_users", "key_users_certified", "end_users", "end_users_trained")},
+    **{name: Sum(name) for name in ("open_issues", "open_blockers")},
+    "reconstructed": Count("pk", filter=Q(reconstructed=True)),
+}
 
 
 def readiness_trend(*, project, since: datetime.date) -> list[dict]:
@@ -68,18 +77,7 @@ def readiness_trend(*, project, since: datetime.date) -> list[dict]:
         ReadinessSnapshot.objects.filter(project=project, day__gte=since)
         .order_by()
         .values("day")
-        .annotate(
-            **_STATUS_COUNTS,
-            criteria_met=Sum("checks_ok"),
-            criteria_checked=Sum(F("checks_ok") + F("checks_warning") + F("checks_failing")),
-            key_users=Sum("key_users"),
-            key_users_certified=Sum("key_users_certified"),
-            end_users=Sum("end_users"),
-            end_users_trained=Sum("end_users_trained"),
-            open_issues=Sum("open_issues"),
-            open_blockers=Sum("open_blockers"),
-            reconstructed=Count("pk", filter=Q(reconstructed=True)),
-        )
+        .annotate(**_TREND_FIGURES)
         .order_by("day")
     )
 

@@ -190,13 +190,20 @@ def chart_marks(chart) -> str:
     return _markup("\n".join(marks))
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
+def _figure(value, language: str) -> str:
+    # The charts' tables write a few hundred figures, the same ones all day: each is localised once per language.
+    return _text(localize(value))
+
+
 @register.simple_tag
 def chart_rows(chart) -> str:
     """A chart's figures as table rows: the first cell of each heads its row."""
+    language = get_language()
     return _markup(
         "".join(
-            f'<tr><th scope="row" class="fw-normal text-nowrap">{_text(localize(first))}</th>'
-            + "".join(f"<td>{_text(localize(cell))}</td>" for cell in cells)
+            f'<tr><th scope="row" class="fw-normal text-nowrap">{_figure(first, language)}</th>'
+            + "".join(f"<td>{_figure(cell, language)}</td>" for cell in cells)
             + "</tr>"
             for first, *cells in chart.rows
         )
