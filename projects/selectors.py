@@ -116,22 +116,22 @@ def module_evidence(*, module: BusinessModule, membership: Membership, limit: in
     }
 
 
-def latest_decision(*, project) -> GoLiveDecision | None:
-    return (
-        GoLiveDecision.objects.filter(project=project)
-        .select_related("decided_by")
-        .order_by("-decided_at", "-id")
-        .first()
-    )
-
-
-def decision_list(*, project) -> QuerySet[GoLiveDecision]:
-    """The project's go / no-go decisions, latest first (the first one counts)."""
+def _decisions(project) -> QuerySet[GoLiveDecision]:
     return GoLiveDecision.objects.filter(project=project).select_related("decided_by").order_by("-decided_at", "-id")
 
 
+def latest_decision(*, project) -> GoLiveDecision | None:
+    return decision_list(project=project).first()
+
+
+def decision_list(*, project) -> QuerySet[GoLiveDecision]:
+    """The project's go / no-go decisions, latest first (the first one counts), without the evidence
+    each keeps (the readiness of every module as it was, tens of kilobytes: only a decision's page shows it)."""
+    return _decisions(project).defer("evidence")
+
+
 def decision_get(*, project, pk: int) -> GoLiveDecision:
-    return get_object_or_404(decision_list(project=project), pk=pk)
+    return get_object_or_404(_decisions(project), pk=pk)
 
 
 def _least_ready(counts: dict[str, int]) -> str:
@@ -168,6 +168,7 @@ def portfolio(*, user) -> list[Membership]:
         .annotate(latest_id=Subquery(latest.values("pk")[:1]))
         .filter(pk=F("latest_id"))
         .select_related("decided_by")
+        .defer("evidence")
     )
     by_project = {d.project_id: d for d in decisions}
     for membership in memberships:

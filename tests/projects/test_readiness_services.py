@@ -7,10 +7,12 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from people.models import Membership
-from projects import services, tasks
+from projects import selectors, services, tasks
 from projects.models import GoLiveDecision, PhaseChange, Project, ReadinessSnapshot
 from tests.factories import MembershipFactory, module_make
 
@@ -126,6 +128,20 @@ def test_a_decision_keeps_its_evidence_when_the_data_later_changes(team, evidenc
     decision.refresh_from_db()
     assert decision.evidence == kept
     assert decision.evidence["modules"][0]["name"] == "Finance"
+
+
+def test_only_a_decisions_own_page_reads_the_evidence_it_keeps(team, evidence):
+    """The evidence is the readiness of every module at the time (tens of kilobytes on a large rollout):
+    the dashboard, the decision list and the portfolio show the outcome, who and when, without it."""
+    decision = decide(team, Outcome.NO_GO, rationale="Not yet.")
+    with CaptureQueriesContext(connection) as reads:
+        latest = selectors.latest_decision(project=team.project)
+        listed = list(selectors.decision_list(project=team.project))
+        assert (latest.outcome, latest.decided_by.pk) == (Outcome.NO_GO, team.user(Role.MANAGER).pk)
+        assert listed == [decision]
+    assert len(reads) == 2
+    assert not any('"evidence"' in read["sql"] for read in reads)
+    assert selectors.decision_get(project=team.project, pk=decision.pk).evidence == decision.evidence
 
 
 def test_a_decision_records_who_when_the_phase_and_the_target(team, time_machine):
