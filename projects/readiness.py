@@ -363,12 +363,17 @@ class Check:
 
 
 @functools.lru_cache(maxsize=8192)
-def _evidence_url(prefix: str, name: str, kwargs: tuple, query: tuple, anchor: str) -> str:
-    """An evidence page's address (the same on every request: a dashboard asks for hundreds of them, most
-    asked for on the previous request already). Keyed on the site's prefix; the arguments are tuples of
-    hashable values (ids and words)."""
+def _page_url(prefix: str, name: str, kwargs: tuple, query: tuple, anchor: str) -> str:
+    """A page's address (the same on every request: a dashboard asks for hundreds of them, most asked for
+    on the previous request already). Keyed on the site's prefix; the arguments are tuples of hashable
+    values (ids and words)."""
     path = reverse(name, kwargs=dict(kwargs))
     return path + (f"?{urlencode(query)}" if query else "") + (f"#{anchor}" if anchor else "")
+
+
+def page_url(name: str, **kwargs) -> str:
+    """`reverse(name, kwargs=kwargs)`, memoised (see `_page_url`)."""
+    return _page_url(get_script_prefix(), name, tuple(sorted(kwargs.items())), (), "")
 
 
 class EvidenceLinks:
@@ -382,7 +387,7 @@ class EvidenceLinks:
 
     def _url(self, name: str, query: dict | None = None, anchor: str = "", **kwargs) -> str:
         arguments = (("project_id", self.project_id), *sorted(kwargs.items()))
-        return _evidence_url(self.prefix, name, arguments, tuple((query or {}).items()), anchor)
+        return _page_url(self.prefix, name, arguments, tuple((query or {}).items()), anchor)
 
     def module(self, module_id: int, anchor: str) -> str:
         return self._url("modules:detail", anchor=anchor, module_id=module_id)

@@ -6,14 +6,13 @@ import functools
 from html import escape  # the standard library's (see `_text`)
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from projects.readiness import CRITERION_LABELS
+from projects.readiness import CRITERION_LABELS, page_url
 
 register = template.Library()
 
@@ -96,28 +95,34 @@ def readiness_cell(check) -> str:
     return _markup(_cell(check.level, check.value, check.url, get_language()))
 
 
-@register.simple_tag(takes_context=True)
-def readiness_row(context, module, stored: bool = False) -> str:
+def _row(module, project_id: int | None, language: str) -> str:
     """A row of the modules × criteria matrix: the module (linked to its readiness page), its status and a
-    cell per criterion. `module` is a `projects.readiness.ModuleReadiness`, or with `stored` its dict in
-    a stored snapshot's evidence (not linked)."""
-    language = get_language()
-    if stored:
+    cell per criterion. `module` is a `projects.readiness.ModuleReadiness`, or (without `project_id`) its
+    dict in a stored snapshot's evidence (not linked)."""
+    if project_id is None:
         name, code, status = _text(module["name"]), module["code"], module["status"]
         cells = (_cell(c["level"], c["value"], c.get("url"), language) for c in module["checks"])
     else:
-        name = _module_link(context["project"].pk, module.module)
+        name = _module_link(project_id, module.module)
         code, status = module.module.code, module.status
         cells = (_cell(c.level, c.value, c.url, language) for c in module.checks)
-    return _markup(
+    return (
         f'<tr><th scope="row">{name} <span class="small text-body-secondary fw-normal text-nowrap">'
         f'{_text(code)}</span></th><td class="text-nowrap">{readiness_status(status)}</td>{"".join(cells)}</tr>'
     )
 
 
+@register.simple_tag(takes_context=True)
+def readiness_rows(context, modules, stored: bool = False) -> str:
+    """The rows of the modules × criteria matrix (see `_row`); with `stored`, of a stored evidence's dicts."""
+    project_id = None if stored else context["project"].pk
+    language = get_language()
+    return _markup("".join(_row(module, project_id, language) for module in modules))
+
+
 def _module_link(project_id: int, module) -> str:
     """The module's name, linked to its readiness page."""
-    url = reverse("projects:readiness_module", args=[project_id, module.pk])
+    url = page_url("projects:readiness_module", project_id=project_id, module_id=module.pk)
     return f'<a href="{_text(url)}">{_text(module.name)}</a>'
 
 

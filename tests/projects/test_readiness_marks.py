@@ -42,7 +42,7 @@ def test_a_cell_links_to_its_evidence_and_a_stored_cell_has_no_link():
     assert "<a " not in cell
 
 
-ROW = Template("{% load readiness %}{% readiness_row m stored %}|{% readiness_reasons modules %}")
+ROW = Template("{% load readiness %}{% readiness_rows rows stored %}|{% readiness_reasons modules %}")
 
 
 def test_a_matrix_row_links_the_module_escapes_what_people_typed_and_a_stored_row_is_plain():
@@ -52,7 +52,7 @@ def test_a_matrix_row_links_the_module_escapes_what_people_typed_and_a_stored_ro
     figures = ModuleFigures(7, *[0] * 16)
     live = ModuleReadiness(module, figures, [check], ReadinessStatus.NOT_READY)
     ready = ModuleReadiness(BusinessModule(pk=8, code="mm", name="Purchasing"), figures, [], ReadinessStatus.READY)
-    context = Context({"m": live, "modules": [live, ready], "project": Project(pk=3)})
+    context = Context({"rows": [live], "modules": [live, ready], "project": Project(pk=3)})
     with translation.override("en"):
         row, reasons = ROW.render(context).split("|")
     page = reverse("projects:readiness_module", args=[3, 7])
@@ -70,7 +70,7 @@ def test_a_matrix_row_links_the_module_escapes_what_people_typed_and_a_stored_ro
     assert "Purchasing" not in reasons
 
     stored = {"name": "<Finance>", "code": "fi", "status": "ready", "checks": [{"level": "ok", "value": "3"}]}
-    row = ROW.render(Context({"m": stored, "stored": True, "modules": [], "project": Project(pk=3)})).split("|")[0]
+    row = ROW.render(Context({"rows": [stored], "stored": True, "modules": [], "project": Project(pk=3)})).split("|")[0]
     assert "&lt;Finance&gt;" in row
     assert "<a " not in row
     assert "readiness-ok" in row
