@@ -123,6 +123,14 @@ def test_a_module_out_of_scope_is_not_assessed(team):
     assert "out of the project's scope" in page
 
 
+def test_without_a_module_in_scope_the_matrix_says_the_project_cannot_be_ready(team):
+    team.module.in_scope = False
+    team.module.save()
+    page = team.client_for(Role.MANAGER).get(url("readiness", team)).content.decode()
+    assert "No business module is in scope yet: the project cannot be ready." in page
+    assert "readiness-cell" not in page
+
+
 def test_the_matrix_exports_as_csv_and_excel(team, blocked):
     client = team.client_for(Role.MANAGER)
     csv = client.get(url("readiness_export", team) + "?format=csv")
