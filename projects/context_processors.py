@@ -4,17 +4,18 @@ from django.utils.functional import cached_property
 
 from erpteam.permissions import POLICY, Action, active_memberships
 from issues.selectors import issues_to_triage
+from notifications.selectors import unread_notifications
 from people.models import Membership
 from training.selectors import attendance_to_record
 
 
 class WorkCounts:
     """What the navigation needs to know of the person: what waits for them (issues to triage, sessions
-    whose attendance is still to record, per project) and whether they read readiness anywhere (for
-    the portfolio). Two queries, run only when a page shows them: their memberships (none on a
-    project's page, which has read them), then both counts in one, which take the memberships' ids,
-    roles and projects as values (planned and compiled in a fraction of the time subqueries on the
-    person's memberships take, on every page)."""
+    whose attendance is still to record, per project; their unread notifications) and whether they read
+    readiness anywhere (for the portfolio). Two queries, run only when a page shows them: their
+    memberships (none on a project's page, which has read them), then every count in one, which takes
+    the memberships' ids, roles and projects as values (planned and compiled in a fraction of the time
+    subqueries on the person's memberships take, on every page)."""
 
     def __init__(self, request):
         self.request = request
@@ -40,8 +41,14 @@ class WorkCounts:
 
         triage = per_project(issues_to_triage(memberships=self._memberships), "project_id", "triage")
         sessions = attendance_to_record(memberships=self._memberships, now=timezone.now())
-        waiting = {"triage": {}, "attendance": {}}
-        for project_id, kind, n in triage.union(per_project(sessions, "module__project_id", "attendance"), all=True):
+        unread = unread_notifications(user=self.request.user)
+        waiting = {"triage": {}, "attendance": {}, "unread": {}}
+        counts = triage.union(
+            per_project(sessions, "module__project_id", "attendance"),
+            per_project(unread, "project_id", "unread"),
+            all=True,
+        )
+        for project_id, kind, n in counts:
             waiting[kind][project_id] = n
         return waiting
 
@@ -51,7 +58,13 @@ class WorkCounts:
 
     @property
     def total(self) -> int:
-        return sum(n for counts in self._waiting.values() for n in counts.values())
+        """Issues to triage and attendance to record, in every project."""
+        return sum(self._waiting["triage"].values()) + sum(self._waiting["attendance"].values())
+
+    @property
+    def unread(self) -> int:
+        """Unread notifications, whatever their project."""
+        return sum(self._waiting["unread"].values())
 
     @property
     def here(self) -> dict[str, int]:

@@ -1,5 +1,5 @@
 """The navigation shows what the role can use, with the counts of what waits: issues to triage and
-attendance to record, for the project of the page and in all on "My work"."""
+attendance to record, for the project of the page and in all on "My work", and the unread notifications."""
 
 import pytest
 from django.db import connection
@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from issues.models import Issue
+from notifications.models import Notification
+from notifications.services import notify
 from people.models import Membership
 from tests.factories import MembershipFactory, ProjectFactory, module_make
 from tests.training.conftest import at, session_make
@@ -29,6 +31,28 @@ def test_a_key_user_sees_what_waits_on_the_tabs_and_in_all_on_my_work(team, morn
     assert badge(2, "to triage") in page
     assert badge(1, "attendance to record") in page
     assert badge(3, "waiting for you") in page
+
+
+def test_the_navigation_counts_what_waits_and_the_unread_notifications_in_one_query(team, morning):
+    key_user = team.members[Role.KEY_USER]
+    issue_make(team.module, team.members[Role.END_USER], "A request")  # the Key User is told of it, too
+    session_make(team, start=at(-1), title="Yesterday")
+    elsewhere = ProjectFactory()
+    for project, n in ((elsewhere, 1), (None, 2)):  # unread, wherever they come from
+        notify(
+            recipients=[key_user.user],
+            kind=Notification.Kind.ESCALATED,
+            event_key=f"e{n}",
+            subject="s",
+            project=project,
+        )
+    with CaptureQueriesContext(connection) as captured:
+        page = team.client_for(Role.KEY_USER).get(reverse("home")).content.decode()
+    assert badge(2, "waiting for you") in page  # the issue to triage and the attendance to record
+    assert '<span class="badge rounded-pill text-bg-danger">3<span class="visually-hidden"> unread' in page
+    (counts,) = [q["sql"] for q in captured if "notifications_notification" in q["sql"]]
+    assert "issues_issue" in counts
+    assert "training_trainingsession" in counts
 
 
 def test_the_tabs_count_only_the_project_of_the_page(team, morning):
