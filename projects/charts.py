@@ -20,6 +20,7 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 14, 18, 28
 # The trends show this many days, today included; the burn-down looks this far ahead at most.
 TREND_DAYS = 30
 HORIZON_DAYS = 180
+STATUSES = tuple(ReadinessStatus.values)  # in the order the bars stack
 
 
 @dataclass
@@ -116,7 +117,7 @@ def readiness_chart(trend: list[dict]) -> Chart:
     one = datetime.timedelta(days=1)
     frame = _Frame(days[0] - one, days[-1] + one, 100)
     width = round(max((WIDTH - LEFT - RIGHT) / frame.span * 0.7, 1), 1)
-    labels = dict(ReadinessStatus.choices)
+    labels = {status: str(label) for status, label in ReadinessStatus.choices}  # each translated once
     met = [share(row["criteria_met"], row["criteria_checked"]) for row in trend]
     chart = Chart(
         key="chart-readiness",
@@ -131,30 +132,27 @@ def readiness_chart(trend: list[dict]) -> Chart:
             "last": _day(days[-1]),
             "start": f"{met[0] or 0:g}",
             "now": f"{met[-1] or 0:g}",
-            **{s: trend[-1][s] for s in ReadinessStatus.values},
+            **{s: trend[-1][s] for s in STATUSES},
         },
-        header=[_("Day"), *[str(labels[s]) for s in ReadinessStatus.values], _("Criteria met")],
+        header=[_("Day"), *[labels[s] for s in STATUSES], _("Criteria met")],
         rows=[
-            [label, *[row[s] for s in ReadinessStatus.values], f"{share or 0:g} %"]
+            [label, *[row[s] for s in STATUSES], f"{share or 0:g} %"]
             for label, row, share in zip(_with_reconstructed(trend), trend, met, strict=True)
         ],
-        legend=[(str(labels[s]), f"chart-bar-{s}") for s in ReadinessStatus.values]
-        + [(_("Criteria met"), "chart-s-primary")],
+        legend=[(labels[s], f"chart-bar-{s}") for s in STATUSES] + [(_("Criteria met"), "chart-s-primary")],
         lines=[("chart-s-primary", points) for points in _polylines(frame, days, met)],
         x_ticks=frame.x_ticks(days[0], days[-1]),
         y_ticks=frame.y_ticks(" %"),
     )
     for row in trend:
-        modules = sum(row[s] for s in ReadinessStatus.values)
-        base = 0
-        for status in ReadinessStatus.values:
+        modules, base = sum(row[s] for s in STATUSES), 0
+        day, x = _day(row["day"]), frame.x(row["day"]) - width / 2
+        for status in STATUSES:
             if row[status]:
                 top = frame.y(100 * (base + row[status]) / modules)
                 bottom = frame.y(100 * base / modules)
-                title = f"{_day(row['day'])}: {labels[status]} {row[status]}"
-                chart.bars.append(
-                    (frame.x(row["day"]) - width / 2, top, width, round(bottom - top, 1), f"chart-bar-{status}", title)
-                )
+                title = f"{day}: {labels[status]} {row[status]}"
+                chart.bars.append((x, top, width, round(bottom - top, 1), f"chart-bar-{status}", title))
                 base += row[status]
     return chart
 
