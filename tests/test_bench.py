@@ -6,8 +6,9 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
-from bench.pages import figures_differ, sql_plan_and_run
+from bench.pages import Subject, dashboard_against_sql, figures_differ, sql_plan_and_run
 from projects import scale
 from projects.models import Project
 
@@ -34,3 +35,15 @@ def test_the_benchmark_reads_the_sqls_planning_and_execution_times_from_postgres
     planning, execution = sql_plan_and_run(Project.objects.get(code="hdpm-s4").pk)
     assert planning > 0
     assert execution > 0
+
+
+def test_the_dashboard_is_timed_against_the_sql_in_rounds(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    subject = Subject.of("hdpm-s4")
+    client.force_login(subject.user)
+    url = reverse("projects:readiness", args=[subject.project.pk])
+    comparison = dashboard_against_sql(client, url, subject.project, turns=4, warmup=1)
+    assert comparison.modules == subject.project.modules.filter(in_scope=True).count()
+    assert min(comparison.page_ms, comparison.figures_ms, comparison.sql_ms) > 0
+    assert 0 < comparison.round_ratios[0] <= comparison.round_ratios[1]
+    assert comparison.ratio == comparison.page_ms / comparison.sql_ms
