@@ -1,7 +1,7 @@
 """Reads of issues that pages and dashboards share. Each list starts from what the member may see."""
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import reduce
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -128,37 +128,39 @@ _OPEN_COUNTS = {
     "open_blocking": Count("id", filter=Q(blocks_go_live=True)),
     "open_s1_s2": Count("id", filter=_S1_S2),
     "open_blocking_or_s1_s2": Count("id", filter=Q(blocks_go_live=True) | _S1_S2),
+    "open_training_gap": Count("id", filter=Q(category=Issue.Category.TRAINING_GAP)),
 }
 
 
-def _counts_by_module(issues: QuerySet[Issue]) -> dict[int, dict]:
+def _counts_by_module(issues: QuerySet[Issue], names: Collection[str] | None = None) -> dict[int, dict]:
+    counts = {**_OPEN_COUNTS, "overdue": Count("id", filter=Issue.overdue_q(timezone.now()))}
     rows = (
         # Every figure is about open issues: only those are read (the settled ones are most of a long
         # rollout's), and the counts need not ask again whether each one is open.
         issues.filter(status__in=Issue.OPEN_STATUSES)
         .values("module_id")
-        .annotate(
-            **_OPEN_COUNTS,
-            overdue=Count("id", filter=Issue.overdue_q(timezone.now())),
-            open_training_gap=Count("id", filter=Q(category=Issue.Category.TRAINING_GAP)),
-        )
+        .annotate(**(counts if names is None else {name: counts[name] for name in names}))
         .order_by()
     )
-    return {
-        row.pop("module_id"): {**row, "refresher_suggested": row["open_training_gap"] >= REFRESHER_THRESHOLD}
-        for row in rows
-    }
+    return {row.pop("module_id"): _with_refresher(row) for row in rows}
 
 
-def module_issue_counts(*, project: Project, module_ids=None) -> dict[int, dict]:
+def _with_refresher(counts: dict) -> dict:
+    if "open_training_gap" in counts:
+        counts["refresher_suggested"] = counts["open_training_gap"] >= REFRESHER_THRESHOLD
+    return counts
+
+
+def module_issue_counts(*, project: Project, module_ids=None, names: Collection[str] | None = None) -> dict[int, dict]:
     """Per module (id → counts), in one query: open issues, open by severity, open blocking go-live,
     open S1/S2, open blocking go-live or S1/S2 (each issue once), overdue, open training gaps, and
-    whether a refresher session is worth suggesting.
-    Modules without open issues are absent: read with `.get(module_id, EMPTY_COUNTS)`."""
+    whether a refresher session is worth suggesting; or only the counts `names` (each one costs the
+    database a test per open issue). Modules without open issues are absent: read with
+    `.get(module_id, EMPTY_COUNTS)`."""
     issues = Issue.objects.filter(project=project)
     if module_ids is not None:
         issues = issues.filter(module_id__in=module_ids)
-    return _counts_by_module(issues)
+    return _counts_by_module(issues, names)
 
 
 def module_issue_summary(*, module) -> dict:

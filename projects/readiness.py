@@ -71,6 +71,8 @@ from training.selectors import (
 
 Status = ReadinessStatus
 S1_S2 = (Issue.Severity.S1, Issue.Severity.S2)
+# The issue counts the figures take (`module_issue_counts`).
+ISSUE_COUNTS = ("open", "open_blocking_or_s1_s2", "open_blocking", "open_s1_s2", "overdue")
 # The burn-down forecast looks at how many blocking issues were settled in this many days.
 FORECAST_WINDOW_DAYS = 14
 
@@ -161,7 +163,7 @@ def gather(*, project: Project, today: datetime.date) -> Evidence:
         with_deliverable_counts(BusinessModule.objects.filter(project=project, in_scope=True)).order_by("name")
     )
     training = completion_by_module(module_ids=[module.pk for module in modules])
-    issues = module_issue_counts(project=project)
+    issues = module_issue_counts(project=project, names=ISSUE_COUNTS)
     acceptance = module_acceptance_status(project=project, today=today, modules=modules)
     uat_cycle = next((a.cycle for a in acceptance.values() if a.cycle is not None), None)
     figures = {}

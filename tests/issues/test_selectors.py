@@ -54,6 +54,14 @@ def test_counts_per_module_are_one_query_and_count_only_what_is_open(team, issue
     assert set(selectors.module_issue_counts(project=team.project, module_ids=[other.pk])) == {other.pk}
 
 
+def test_counts_per_module_can_be_only_those_a_page_needs(team, issue_make):
+    issue_make(severity="s1", blocks_go_live=True)
+    issue_make(severity="s4", category=Issue.Category.TRAINING_GAP)
+    counts = selectors.module_issue_counts(project=team.project, names=("open", "open_blocking"))
+    assert counts == {team.module.pk: {"open": 2, "open_blocking": 1}}
+    assert selectors.module_issue_counts(project=team.project)[team.module.pk]["open_training_gap"] == 1
+
+
 def test_a_member_sees_the_whole_project_and_an_end_user_only_their_issues(team, issue_make):
     raised_for_them = issue_make()
     reported_by_them = issue_make(reporter=team.members[Role.END_USER], affected_end_user=None)
