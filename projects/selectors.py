@@ -59,12 +59,12 @@ def phase_history(*, project) -> QuerySet[PhaseChange]:
 
 _STATUS_COUNTS = {status: Count("pk", filter=Q(status=status)) for status in ReadinessStatus.values}
 # A day's trend figures over its module snapshots, built once (each annotate() resolves a copy).
+_TREND_SUMS = ("key_users", "key_users_certified", "end_users", "end_users_trained", "open_issues", "open_blockers")
 _TREND_FIGURES = {
     **_STATUS_COUNTS,
     "criteria_met": Sum("checks_ok"),
     "criteria_checked": Sum(F("checks_ok") + F("checks_warning") + F("checks_failing")),
-    **{name: Sum(name) for name in ("key_users", "key_users_certified", "end_users", "end_users_trained")},
-    **{name: Sum(name) for name in ("open_issues", "open_blockers")},
+    **{name: Sum(name) for name in _TREND_SUMS},
     "reconstructed": Count("pk", filter=Q(reconstructed=True)),
 }
 
