@@ -136,26 +136,56 @@ class Progress:
 _COUNTED = {State.PASSED: "passed", State.FAILED: "failed", State.BLOCKED: "blocked", State.IN_PROGRESS: "in_progress"}
 
 
-def _progress_by(planned: QuerySet[CycleScenario], key: str, cls: type[Progress] = Progress) -> dict[int, Progress]:
+def _state_rows(planned: QuerySet[CycleScenario], key: str) -> QuerySet:
     # Counted by key and state: the state's subquery appears once in the query (a count filtered by state
     # would repeat it in each filter, for the database to run once per filter and scenario).
-    rows = planned.annotate(state=_PLANNED_STATE).order_by().values_list(key, "state").annotate(n=Count("id"))
+    return (
+        planned.annotate(state=_PLANNED_STATE, kind=Value(_STATE))
+        .order_by()
+        .values_list(key, "kind", "state")
+        .annotate(n=Count("id"))
+    )
+
+
+def _defect_rows(issues: QuerySet[Issue], key: str) -> QuerySet:
+    # An issue has one severity: counted by key and severity, each counts once however many steps raised it.
+    return (
+        issues.open()
+        .annotate(kind=Value(_DEFECT))
+        .order_by()
+        .values_list(key, "kind", "severity")
+        .annotate(n=Count("id", distinct=True))
+    )
+
+
+_STATE, _DEFECT = "state", "defect"
+
+
+def _tally(rows, cls: type[Progress]) -> tuple[dict[int, Progress], dict[int, dict[str, int]]]:
+    """(group, kind, state or severity, count) rows → group → progress, and group → open defects by severity."""
     progress: dict[int, Progress] = {}
-    for group, state, count in rows:
+    defects: dict[int, dict[str, int]] = {}
+    for group, kind, label, count in rows:
+        if kind == _DEFECT:
+            defects.setdefault(group, dict.fromkeys(SEVERITIES, 0))[label] = count
+            continue
         figures = progress.setdefault(group, cls())
         figures.planned += count
-        if state in _COUNTED:
-            setattr(figures, _COUNTED[state], getattr(figures, _COUNTED[state]) + count)
-    return progress
+        if label in _COUNTED:
+            setattr(figures, _COUNTED[label], getattr(figures, _COUNTED[label]) + count)
+    return progress, defects
 
 
-def _open_defects_by(issues: QuerySet[Issue], key: str) -> dict[int, dict[str, int]]:
-    # An issue has one severity: counted by key and severity, each counts once however many steps raised it.
-    rows = issues.open().order_by().values_list(key, "severity").annotate(n=Count("id", distinct=True))
-    defects: dict[int, dict[str, int]] = {}
-    for group, severity, count in rows:
-        defects.setdefault(group, dict.fromkeys(SEVERITIES, 0))[severity] = count
-    return defects
+def _progress_by(planned: QuerySet[CycleScenario], key: str) -> dict[int, Progress]:
+    return _tally(_state_rows(planned, key), Progress)[0]
+
+
+def _progress_and_defects(
+    planned: QuerySet[CycleScenario], key: str, issues: QuerySet[Issue], issue_key: str, cls: type[Progress]
+) -> tuple[dict[int, Progress], dict[int, dict[str, int]]]:
+    """Group → the progress of its planned scenarios, and group (`issue_key`) → the open defects among
+    `issues` by severity: in one query."""
+    return _tally(_state_rows(planned, key).union(_defect_rows(issues, issue_key), all=True), cls)
 
 
 def _cycle_defects(cycle: TestCycle) -> QuerySet[Issue]:
@@ -195,10 +225,12 @@ def cycles_overview(*, project: Project) -> list[CycleOverview]:
             sign_off_count=Count("sign_offs", distinct=True),
         )
     )
-    progress = _progress_by(CycleScenario.objects.filter(cycle__project=project), "cycle")
-    defects = _open_defects_by(
+    progress, defects = _progress_and_defects(
+        CycleScenario.objects.filter(cycle__project=project),
+        "cycle",
         Issue.objects.filter(acceptance_step_results__run__cycle__project=project),
         "acceptance_step_results__run__cycle",
+        Progress,
     )
     overview = []
     for cycle in cycles:
@@ -227,10 +259,15 @@ def _module_rows(
     cycle: TestCycle, cls: type[ModuleProgress], *, with_exceptions: bool = True
 ) -> dict[int, ModuleProgress]:
     """Module id → its progress, open defects, sign-off and (`with_exceptions`) exception in the cycle,
-    for the modules with scenarios planned (or a sign-off) in it. Four queries (three without the
+    for the modules with scenarios planned (or a sign-off) in it. Three queries (two without the
     exceptions)."""
-    rows = _progress_by(CycleScenario.objects.filter(cycle=cycle), "scenario__module", cls)
-    defects = _open_defects_by(_cycle_defects(cycle), "acceptance_step_results__run__scenario__module")
+    rows, defects = _progress_and_defects(
+        CycleScenario.objects.filter(cycle=cycle),
+        "scenario__module",
+        _cycle_defects(cycle),
+        "acceptance_step_results__run__scenario__module",
+        cls,
+    )
     sign_offs = {s.module_id: s for s in ModuleSignOff.objects.filter(cycle=cycle).select_related("signed_by__user")}
     exceptions = (
         {e.module_id: e for e in AcceptanceException.objects.filter(cycle=cycle).select_related("consultant__user")}
@@ -247,7 +284,7 @@ def _module_rows(
 
 def cycle_progress(*, cycle: TestCycle) -> list[ModuleProgress]:
     """Per module with scenarios planned in the cycle, by name: its progress, open defects, sign-off
-    and exception. Five queries."""
+    and exception. Four queries."""
     rows = _module_rows(cycle, ModuleProgress)
     modules = BusinessModule.objects.filter(pk__in=rows.keys()).order_by("name")
     for module in modules:
@@ -439,7 +476,7 @@ def module_acceptance_status(
     """For each module of the project (or each of `modules`, when the caller has them already), its
     acceptance in the latest UAT cycle (see `latest_uat_cycle`): planned / run / passed / failed /
     blocked, pass rate (None when nothing of it is planned), open defects raised in the cycle, whether
-    its Key User signed it off. At most five queries (four with `modules`); empty figures without a
+    its Key User signed it off. At most four queries (three with `modules`); empty figures without a
     UAT cycle. The runs and defects behind the figures, one module at a time: `acceptance_evidence`."""
     if modules is None:
         modules = list(BusinessModule.objects.filter(project=project).order_by("name"))

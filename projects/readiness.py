@@ -158,7 +158,7 @@ class Evidence:
 
 def gather(*, project: Project, today: datetime.date) -> Evidence:
     """Today's evidence of every in-scope module, from the training, issues, acceptance and modules
-    selectors: seven queries, whatever the number of modules, people and issues."""
+    selectors: six queries, whatever the number of modules, people and issues."""
     modules = list(
         with_deliverable_counts(BusinessModule.objects.filter(project=project, in_scope=True)).order_by("name")
     )

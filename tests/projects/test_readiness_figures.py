@@ -94,7 +94,7 @@ def test_figures_take_the_same_queries_for_one_module_and_for_eleven(team, finan
         evidence.issue(severity="s2", module=module)
     with CaptureQueriesContext(connection) as large:
         module_figures(project=team.project)
-    assert len(small) == len(large) == 7
+    assert len(small) == len(large) == 6
 
 
 def test_a_past_day_counts_only_the_evidence_dated_before_its_end(team, finance):
