@@ -136,6 +136,10 @@ class Progress:
 _COUNTED = {State.PASSED: "passed", State.FAILED: "failed", State.BLOCKED: "blocked", State.IN_PROGRESS: "in_progress"}
 
 
+# What a row of `_state_rows` and `_defect_rows` counts (they are read together, as one union).
+_STATE, _DEFECT = "state", "defect"
+
+
 def _state_rows(planned: QuerySet[CycleScenario], key: str) -> QuerySet:
     # Counted by key and state: the state's subquery appears once in the query (a count filtered by state
     # would repeat it in each filter, for the database to run once per filter and scenario).
@@ -156,9 +160,6 @@ def _defect_rows(issues: QuerySet[Issue], key: str) -> QuerySet:
         .values_list(key, "kind", "severity")
         .annotate(n=Count("id", distinct=True))
     )
-
-
-_STATE, _DEFECT = "state", "defect"
 
 
 def _tally(rows, cls: type[Progress]) -> tuple[dict[int, Progress], dict[int, dict[str, int]]]:
