@@ -10,7 +10,7 @@ from issues.models import Issue
 from notifications.models import Notification
 from notifications.services import notify
 from people.models import Membership
-from tests.factories import MembershipFactory, ProjectFactory, module_make
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory, module_make
 from tests.training.conftest import at, session_make
 from tests.workspace.conftest import issue_make
 
@@ -53,6 +53,15 @@ def test_the_navigation_counts_what_waits_and_the_unread_notifications_in_one_qu
     (counts,) = [q["sql"] for q in captured if "notifications_notification" in q["sql"]]
     assert "issues_issue" in counts
     assert "training_trainingsession" in counts
+
+
+def test_a_person_in_no_project_sees_their_unread_notifications_and_nothing_waiting(client):
+    person = UserFactory(username="newcomer")
+    notify(recipients=[person], kind=Notification.Kind.ESCALATED, event_key="e1", subject="s", project=None)
+    client.force_login(person)
+    page = client.get(reverse("home")).content.decode()
+    assert '<span class="badge rounded-pill text-bg-danger">1<span class="visually-hidden"> unread' in page
+    assert "waiting for you" not in page
 
 
 def test_the_tabs_count_only_the_project_of_the_page(team, morning):
