@@ -204,8 +204,8 @@ class Comparison:
 def dashboard_against_sql(client, url: str, project, *, turns: int, warmup: int) -> Comparison:
     """The median times in milliseconds of the dashboard, of the app's figures alone
     (`projects.readiness.module_figures`, the part of the page the SQL compares with) and of the SQL,
-    taken in turns (so all three see the same load on the machine), and the number of modules the SQL
-    reports."""
+    taken in `turns` rounds (so all three see the same load on the machine); the number of modules the
+    SQL reports; and the quartiles of the rounds' own page / SQL ratios."""
     from projects.readiness import module_figures
 
     for _ in range(warmup):
@@ -309,7 +309,8 @@ def main() -> int:
         except Exception as error:  # as above
             broken.append(f"dashboard of {subject.project.code}: {type(error).__name__}: {error}"[:80])
             continue
-        c, ratio = comparison, comparison.ratio
+        c = comparison
+        ratio = c.ratio
         verdict = "figures equal" if not differences else f"{len(differences)} figures differ"
         print(
             f"  {subject.project.code:<10} page {c.page_ms:7.1f} ms, SQL {c.sql_ms:6.1f} ms ({c.modules} modules): "
