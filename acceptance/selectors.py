@@ -29,6 +29,7 @@ from acceptance.models import (
     TestStep,
 )
 from erpteam.permissions import Action, allows
+from erpteam.prepared import PreparedQuery
 from issues.models import Issue
 from modules.models import BusinessModule
 from people.models import Membership
@@ -181,12 +182,31 @@ def _progress_by(planned: QuerySet[CycleScenario], key: str) -> dict[int, Progre
     return _tally(_state_rows(planned, key), Progress)[0]
 
 
-def _progress_and_defects(
-    planned: QuerySet[CycleScenario], key: str, issues: QuerySet[Issue], issue_key: str, cls: type[Progress]
-) -> tuple[dict[int, Progress], dict[int, dict[str, int]]]:
-    """Group → the progress of its planned scenarios, and group (`issue_key`) → the open defects among
-    `issues` by severity: in one query."""
-    return _tally(_state_rows(planned, key).union(_defect_rows(issues, issue_key), all=True), cls)
+def _progress_and_defects(planned: QuerySet[CycleScenario], key: str, issues: QuerySet[Issue], issue_key: str):
+    """(group, kind, state or severity, count) rows: the progress of the `planned` scenarios by `key`
+    and the open defects among `issues` by `issue_key`, in one query (read by `_tally`)."""
+    return _state_rows(planned, key).union(_defect_rows(issues, issue_key), all=True)
+
+
+# Compiled once (every dashboard reads a cycle's modules, every cycle list the project's cycles).
+_MODULES_IN_CYCLE = PreparedQuery(
+    lambda cycle: _progress_and_defects(
+        CycleScenario.objects.filter(cycle=cycle),
+        "scenario__module",
+        _cycle_defects(cycle),
+        "acceptance_step_results__run__scenario__module",
+    ),
+    cycle=IntegerField(),
+)
+_CYCLES_OF_PROJECT = PreparedQuery(
+    lambda project: _progress_and_defects(
+        CycleScenario.objects.filter(cycle__project=project),
+        "cycle",
+        Issue.objects.filter(acceptance_step_results__run__cycle__project=project),
+        "acceptance_step_results__run__cycle",
+    ),
+    project=IntegerField(),
+)
 
 
 def _cycle_defects(cycle: TestCycle) -> QuerySet[Issue]:
@@ -226,13 +246,7 @@ def cycles_overview(*, project: Project) -> list[CycleOverview]:
             sign_off_count=Count("sign_offs", distinct=True),
         )
     )
-    progress, defects = _progress_and_defects(
-        CycleScenario.objects.filter(cycle__project=project),
-        "cycle",
-        Issue.objects.filter(acceptance_step_results__run__cycle__project=project),
-        "acceptance_step_results__run__cycle",
-        Progress,
-    )
+    progress, defects = _tally(_CYCLES_OF_PROJECT.rows(project=project.pk), Progress)
     overview = []
     for cycle in cycles:
         figures = progress.get(cycle.pk, Progress())
@@ -262,13 +276,7 @@ def _module_rows(
     """Module id → its progress, open defects, sign-off and (`with_exceptions`) exception in the cycle,
     for the modules with scenarios planned (or a sign-off) in it. Three queries (two without the
     exceptions)."""
-    rows, defects = _progress_and_defects(
-        CycleScenario.objects.filter(cycle=cycle),
-        "scenario__module",
-        _cycle_defects(cycle),
-        "acceptance_step_results__run__scenario__module",
-        cls,
-    )
+    rows, defects = _tally(_MODULES_IN_CYCLE.rows(cycle=cycle.pk), cls)
     sign_offs = {s.module_id: s for s in ModuleSignOff.objects.filter(cycle=cycle).select_related("signed_by__user")}
     exceptions = (
         {e.module_id: e for e in AcceptanceException.objects.filter(cycle=cycle).select_related("consultant__user")}

@@ -1,14 +1,16 @@
 """Reads of issues that pages and dashboards share. Each list starts from what the member may see."""
 
+import functools
 import operator
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from functools import reduce
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, DateTimeField, IntegerField, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from erpteam.permissions import Action, Scope, allows, scope_of
+from erpteam.prepared import PreparedQuery
 from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, SolutionOption
 from modules.models import KeyUserAssignment
 from people.models import Membership
@@ -132,40 +134,56 @@ _OPEN_COUNTS = {
 }
 
 
-def _counts_by_module(issues: QuerySet[Issue], names: Collection[str] | None = None) -> dict[int, dict]:
-    counts = {**_OPEN_COUNTS, "overdue": Count("id", filter=Issue.overdue_q(timezone.now()))}
-    rows = (
+COUNT_NAMES = (*_OPEN_COUNTS, "overdue")
+
+
+def _counts_by_module(issues: QuerySet[Issue], names: Sequence[str], now) -> QuerySet:
+    """(module id, *counts `names`) rows of the open issues among `issues`, overdue at `now`."""
+    counts = {**_OPEN_COUNTS, "overdue": Count("id", filter=Issue.overdue_q(now))}
+    return (
         # Every figure is about open issues: only those are read (the settled ones are most of a long
         # rollout's), and the counts need not ask again whether each one is open.
         issues.filter(status__in=Issue.OPEN_STATUSES)
         .values("module_id")
-        .annotate(**(counts if names is None else {name: counts[name] for name in names}))
+        .annotate(**{name: counts[name] for name in names})
         .order_by()
+        .values_list("module_id", *names)
     )
-    return {row.pop("module_id"): _with_refresher(row) for row in rows}
 
 
-def _with_refresher(counts: dict) -> dict:
-    if "open_training_gap" in counts:
-        counts["refresher_suggested"] = counts["open_training_gap"] >= REFRESHER_THRESHOLD
-    return counts
+def _per_module(rows, names: Sequence[str]) -> dict[int, dict]:
+    """Module id → its counts by name (and whether a refresher is worth suggesting, with the training gaps)."""
+    per_module = {}
+    for module_id, *values in rows:
+        counts = per_module[module_id] = dict(zip(names, values, strict=True))
+        if "open_training_gap" in counts:
+            counts["refresher_suggested"] = counts["open_training_gap"] >= REFRESHER_THRESHOLD
+    return per_module
 
 
-def module_issue_counts(*, project: Project, module_ids=None, names: Collection[str] | None = None) -> dict[int, dict]:
+@functools.cache
+def _project_counts(names: tuple[str, ...]) -> PreparedQuery:
+    """A project's counts `names` per module, compiled once for each set of names (every dashboard)."""
+    return PreparedQuery(
+        lambda project, now: _counts_by_module(Issue.objects.filter(project_id=project), names, now),
+        project=IntegerField(),
+        now=DateTimeField(),
+    )
+
+
+def module_issue_counts(*, project: Project, names: Sequence[str] = COUNT_NAMES) -> dict[int, dict]:
     """Per module (id → counts), in one query: open issues, open by severity, open blocking go-live,
     open S1/S2, open blocking go-live or S1/S2 (each issue once), overdue, open training gaps, and
     whether a refresher session is worth suggesting; or only the counts `names` (each one costs the
     database a test per open issue). Modules without open issues are absent: read with
     `.get(module_id, EMPTY_COUNTS)`."""
-    issues = Issue.objects.filter(project=project)
-    if module_ids is not None:
-        issues = issues.filter(module_id__in=module_ids)
-    return _counts_by_module(issues, names)
+    return _per_module(_project_counts(tuple(names)).rows(project=project.pk, now=timezone.now()), names)
 
 
 def module_issue_summary(*, module) -> dict:
     """The counts of one module (for its page), in one query."""
-    return _counts_by_module(Issue.objects.filter(module_id=module.pk)).get(module.pk, EMPTY_COUNTS)
+    rows = _counts_by_module(Issue.objects.filter(module_id=module.pk), COUNT_NAMES, timezone.now())
+    return _per_module(rows, COUNT_NAMES).get(module.pk, EMPTY_COUNTS)
 
 
 EMPTY_COUNTS = {

@@ -37,6 +37,7 @@ from urllib.parse import urlencode
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -55,6 +56,7 @@ from django.utils.translation import ngettext
 
 from acceptance.models import CycleScenario, ModuleSignOff, Result, TestCycle, TestRun
 from acceptance.selectors import ModuleAcceptance, latest_uat_cycle, module_acceptance_status
+from erpteam.prepared import PreparedQuery
 from issues.models import Issue
 from issues.selectors import EMPTY_COUNTS, module_issue_counts
 from modules.models import BusinessModule, Deliverable
@@ -714,24 +716,35 @@ class Forecast:
         return self.margin_days is not None and self.margin_days >= 0
 
 
+# Compiled once (every dashboard forecasts).
+_RECENT_BLOCKERS = PreparedQuery(
+    lambda project, since: (
+        Issue.objects.filter(project=project, module__in_scope=True)
+        .filter(Q(blocks_go_live=True) | Q(severity__in=S1_S2))
+        .alias(settled_at=Coalesce("resolved_at", "closed_at"))
+        .values("project")
+        .annotate(
+            settled=Count("pk", filter=Q(settled_at__gte=since) & ~Q(status__in=Issue.OPEN_STATUSES)),
+            logged=Count("pk", filter=Q(created_at__gte=since)),
+        )
+        .order_by()
+        .values_list("settled", "logged")
+    ),
+    project=IntegerField(),
+    since=DateTimeField(),
+)
+
+
 def blocker_forecast(*, readiness: ProjectReadiness, now: datetime.datetime | None = None) -> Forecast:
     """The burn-down forecast of the project's open blocking and S1–S2 issues (one query)."""
     now = now or timezone.now()
     since = now - datetime.timedelta(days=FORECAST_WINDOW_DAYS)
-    settled_at = Coalesce("resolved_at", "closed_at")
-    recent = (
-        Issue.objects.filter(project=readiness.project, module__in_scope=True)
-        .filter(Q(blocks_go_live=True) | Q(severity__in=S1_S2))
-        .alias(settled_at=settled_at)
-        .aggregate(
-            settled=Count("pk", filter=Q(settled_at__gte=since) & ~Q(status__in=Issue.OPEN_STATUSES)),
-            logged=Count("pk", filter=Q(created_at__gte=since)),
-        )
-    )
+    rows = _RECENT_BLOCKERS.rows(project=readiness.project.pk, since=since)
+    settled, logged = rows[0] if rows else (0, 0)
     return Forecast(
         open=sum(m.figures.open_blockers for m in readiness.modules),
-        settled=recent["settled"],
-        logged=recent["logged"],
+        settled=settled,
+        logged=logged,
         window_days=FORECAST_WINDOW_DAYS,
         today=readiness.today,
         target=readiness.project.target_go_live,

@@ -11,7 +11,6 @@ training still shows in their history but no longer counts anywhere.
 """
 
 import datetime
-import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from erpteam.permissions import POLICY, Action, Scope, allows, scope_of
+from erpteam.prepared import PreparedQuery
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 from projects.models import Project
@@ -131,37 +131,37 @@ class ModuleCompletion:
     key_users: Completion
 
 
-@functools.cache
-def _completion_groups() -> tuple[QuerySet, QuerySet]:
-    """The end users who must be trained and the Key Users who must be certified, each grouped by module
-    with its rule counted as a filter, as (module, kind, done, required) rows. Built once per process,
-    as a view's class-level queryset is: Django takes longer to resolve the rules' subqueries than the
-    database takes to count, on every dashboard. Never evaluated itself: each use filters a copy."""
+def _completion_rows(modules) -> QuerySet:
+    """The end users of `modules` (ids) who must be trained and their Key Users who must be certified,
+    each grouped by module with its rule counted as a filter, which the database evaluates once for
+    everybody rather than once per person and module: (module, kind, done, required) rows."""
 
     def grouped(people: QuerySet, rule, kind: str) -> QuerySet:
         done = Count("pk", filter=Q(rule(OuterRef("membership"), OuterRef("module"))))
         return (
-            people.values("module")
+            people.filter(module__id__in=modules)
+            .values("module")
             .annotate(kind=Value(kind), done=done, required=Count("pk"))
             .values_list("module", "kind", "done", "required")
             .order_by()
         )
 
-    end_users = grouped(required_end_users(), is_trained, "end_users")
-    return end_users, grouped(required_key_users(), is_certified, "key_users")
+    return grouped(required_end_users(), is_trained, "end_users").union(
+        grouped(required_key_users(), is_certified, "key_users"), all=True
+    )
+
+
+# Compiled once: Django takes longer to resolve the rules' subqueries than the database takes to count.
+_COMPLETION = PreparedQuery(_completion_rows, modules=IntegerField())
 
 
 def completion_by_module(*, module_ids: Collection[int]) -> dict[int, dict[str, Completion]]:
     """Module id → `end_users` (trained / required) and `key_users` (certified / required), in one
-    query (for pages that have the modules already): each population grouped by module with the rule
-    counted as a filter, which the database evaluates once for everybody rather than once per person
-    and module."""
+    query (for pages that have the modules already)."""
     completions = {
         module_id: {"end_users": Completion(0, 0), "key_users": Completion(0, 0)} for module_id in module_ids
     }
-    end_users, key_users = _completion_groups()
-    rows = end_users.filter(module_id__in=module_ids).union(key_users.filter(module_id__in=module_ids), all=True)
-    for module_id, kind, done, required in rows:
+    for module_id, kind, done, required in _COMPLETION.rows(modules=list(module_ids)):
         completions[module_id][kind] = Completion(done, required)
     return completions
 
