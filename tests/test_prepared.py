@@ -52,7 +52,8 @@ def test_rows_are_the_querysets_for_every_value_and_it_is_compiled_once(team, mo
         with django_assert_num_queries(1):
             rows = prepared.rows(project=project, ids=some, since=since)
         assert rows == list(build(project=project, ids=some, since=since))
-        assert rows and all(isinstance(in_scope, bool) for in_scope, _n, _recent in rows)
+        assert rows
+        assert all(isinstance(in_scope, bool) for in_scope, _n, _recent in rows)
     assert prepared.rows(project=team.project.pk, ids=ids, since=T0) == [(False, 1, 1), (True, 2, 2)]
     assert build.compiled == 2  # once for each length of the list of ids (4 and 3)
 
