@@ -11,7 +11,19 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -342,9 +354,19 @@ def _started_first(cycles: QuerySet[TestCycle], today: datetime.date | None) -> 
     return cycles.order_by(Case(When(start_date__lte=today, then=0), default=1), "-start_date", "-id")
 
 
+# Compiled once (every dashboard asks).
+_LATEST_UAT_CYCLE = PreparedQuery(
+    lambda project, today: _started_first(TestCycle.objects.filter(project=project, kind=TestCycle.Kind.UAT), today)[
+        :1
+    ],
+    project=IntegerField(),
+    today=DateField(),
+)
+
+
 def latest_uat_cycle(*, project: Project, today: datetime.date | None = None) -> TestCycle | None:
     """The UAT cycle that counts for readiness: the latest one already started, else the next one."""
-    return _started_first(TestCycle.objects.filter(project=project, kind=TestCycle.Kind.UAT), today).first()
+    return next(iter(_LATEST_UAT_CYCLE.objects(project=project.pk, today=today or timezone.localdate())), None)
 
 
 def module_acceptance_panel(*, module: BusinessModule, membership: Membership) -> dict:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Expression, Field, QuerySet
+from django.db.models import Expression, Field, Model, QuerySet
+from django.db.models.query import RawQuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -38,11 +39,12 @@ class _Compiled:
 
 
 class PreparedQuery:
-    """`build(**params)` returns a `values_list()` queryset written with the `Param`s it is given: one
-    for each of `fields` (name → the model field its value is for), or a list of them where a call
-    gives a list (for `__in`; on a relation, filter on its `id`: `module__id__in`). `rows(name=value,
-    …)` runs it and returns its rows as tuples. Compiled once per database and per length of the list
-    values (an IN list has a placeholder per value)."""
+    """`build(**params)` returns a queryset written with the `Param`s it is given: one for each of
+    `fields` (name → the model field its value is for), or a list of them where a call gives a list
+    (for `__in`; on a relation, filter on its `id`: `module__id__in`). Compiled once per database and
+    per length of the list values (an IN list has a placeholder per value). `rows(name=value, …)` runs
+    a `values_list()` queryset and returns its rows as tuples; `objects(…)` runs one of model instances
+    (with their annotations; not `select_related()`, whose columns a raw query cannot tell apart)."""
 
     def __init__(self, build: Callable[..., QuerySet], **fields: Field):
         self._build = build
@@ -61,7 +63,8 @@ class PreparedQuery:
             return None
         return _Compiled(sql, tuple(compiled), compiler)
 
-    def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+    def _filled(self, using: str, values: dict) -> tuple[_Compiled | None, list]:
+        """The compiled query for these values, and its parameters with them."""
         if values.keys() != self._fields.keys():
             raise TypeError(f"a prepared query takes {sorted(self._fields)}, not {sorted(values)}")
         lengths = {name: len(value) for name, value in values.items() if isinstance(value, list | tuple)}
@@ -70,7 +73,7 @@ class PreparedQuery:
             self._compiled[key] = self._compile(using, lengths)
         compiled = self._compiled[key]
         if compiled is None:
-            return []
+            return None, []
         flat = {}
         for name, value in values.items():
             if name in lengths:
@@ -82,7 +85,21 @@ class PreparedQuery:
             p.output_field.get_db_prep_value(flat[p.name], connection) if isinstance(p, Param) else p
             for p in compiled.params
         ]
-        with connection.cursor() as cursor:
+        return compiled, params
+
+    def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+        compiled, params = self._filled(using, values)
+        if compiled is None:
+            return []
+        with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         return list(compiled.compiler.results_iter(results=[rows], tuple_expected=True))
+
+    def objects(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[Model]:
+        compiled, params = self._filled(using, values)
+        if compiled is None:
+            return []
+        if compiled.compiler.query.select_related:
+            raise TypeError("a prepared query's objects() cannot follow select_related()")
+        return list(RawQuerySet(compiled.sql, model=compiled.compiler.query.model, params=params, using=using))

@@ -158,12 +158,19 @@ class Evidence:
     uat_cycle: TestCycle | None
 
 
+# Compiled once (every dashboard reads them).
+_IN_SCOPE_MODULES = PreparedQuery(
+    lambda project: with_deliverable_counts(BusinessModule.objects.filter(project=project, in_scope=True)).order_by(
+        "name"
+    ),
+    project=IntegerField(),
+)
+
+
 def gather(*, project: Project, today: datetime.date) -> Evidence:
     """Today's evidence of every in-scope module, from the training, issues, acceptance and modules
     selectors: six queries, whatever the number of modules, people and issues."""
-    modules = list(
-        with_deliverable_counts(BusinessModule.objects.filter(project=project, in_scope=True)).order_by("name")
-    )
+    modules = _IN_SCOPE_MODULES.objects(project=project.pk)
     training = completion_by_module(module_ids=[module.pk for module in modules])
     issues = module_issue_counts(project=project, names=ISSUE_COUNTS)
     acceptance = module_acceptance_status(project=project, today=today, modules=modules)

@@ -70,3 +70,28 @@ def test_a_value_missing_or_unknown_is_refused(team):
         prepared.rows(project=team.project.pk, ids=[team.module.pk])
     with pytest.raises(TypeError, match="takes"):
         prepared.rows(project=team.project.pk, ids=[team.module.pk], since=T0, today=T0.date())
+
+
+def test_objects_are_the_querysets_instances_with_their_annotations(team, modules, django_assert_num_queries):
+    def build(project):
+        return (
+            BusinessModule.objects.filter(project=project).annotate(n=Count("key_user_assignments")).order_by("-code")
+        )
+
+    prepared = PreparedQuery(build, project=IntegerField())
+    for project in (team.project, team.other_project):
+        with django_assert_num_queries(1):
+            got = prepared.objects(project=project.pk)
+            fields = [(m.pk, m.code, m.in_scope, m.created_at, m.project_id, m.n) for m in got]
+        assert fields == [(m.pk, m.code, m.in_scope, m.created_at, m.project_id, m.n) for m in build(project.pk)]
+        assert all(isinstance(m, BusinessModule) for m in got)
+        assert got
+
+
+def test_objects_refuse_a_select_related_queryset(team):
+    prepared = PreparedQuery(
+        lambda project: BusinessModule.objects.filter(project=project).select_related("project"),
+        project=IntegerField(),
+    )
+    with pytest.raises(TypeError, match="select_related"):
+        prepared.objects(project=team.project.pk)
