@@ -355,10 +355,9 @@ def _started_first(cycles: QuerySet[TestCycle], today: datetime.date | None) -> 
 
 
 # Compiled once (every dashboard asks).
+_UAT_CYCLES = TestCycle.objects.filter(kind=TestCycle.Kind.UAT)
 _LATEST_UAT_CYCLE = PreparedQuery(
-    lambda project, today: _started_first(TestCycle.objects.filter(project=project, kind=TestCycle.Kind.UAT), today)[
-        :1
-    ],
+    lambda project, today: _started_first(_UAT_CYCLES.filter(project=project), today)[:1],
     project=IntegerField(),
     today=DateField(),
 )
