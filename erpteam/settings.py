@@ -1,4 +1,4 @@
-"""erpteam settings: one file, driven by environment variables (see README, "Environment")."""
+"""erpteam settings: one file, driven by environment variables (see docs/guide/configuration.md)."""
 
 import datetime
 from pathlib import Path
