@@ -168,7 +168,7 @@ def main() -> int:
     from django.urls import reverse
 
     from bench.pages import Subject
-    from projects.demo import DEMO_PASSWORD
+    from demo.base import DEMO_PASSWORD
 
     subject = Subject.of(database.SCALE_CODE)
     # (name, path, signed in): the trivial pages are what the server costs before any page's own work.

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from bench.pages import Subject, dashboard_against_sql, figures_differ, sql_plan_and_run
-from projects import scale
+from demo import scale
 from projects.models import Project
 
 pytestmark = [

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from demo.base import PROJECT_CODE
 from modules.models import BusinessModule
 from people.models import User
-from projects.demo import PROJECT_CODE
 from projects.models import Project
 from tests.i18n.catalog import read_catalog
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from demo.base import Demo
 from modules.services import module_end_user_add
 from people.models import Membership
-from projects.demo import Demo
 from training import services
 from training.models import Attendance, TrainingSession
 

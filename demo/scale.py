@@ -34,6 +34,7 @@ from acceptance.models import (
     TestScenario,
     TestStep,
 )
+from demo.base import DEMO_PASSWORD
 from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, SlaBreach, SlaPolicy, SolutionOption
 from issues.services import sla_policy_get_or_create
 from modules import services as module_services
@@ -41,7 +42,6 @@ from modules.catalog import CATALOG
 from modules.models import BusinessModule, Deliverable, ModuleEndUser
 from people.models import Membership, User
 from projects import services as project_services
-from projects.demo import DEMO_PASSWORD
 from projects.models import Project
 from training.models import Attendance, TrainingSession
 

@@ -3,10 +3,10 @@ cluster, and the story of the issue `keyuser` logged for `enduser`."""
 
 import pytest
 
-from issues import demo as issues_demo
+from demo import issues as issues_demo
+from demo.base import seed_team
 from issues.models import Issue
 from issues.selectors import EMPTY_COUNTS, module_issue_counts
-from projects.demo import seed_team
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ import datetime
 
 from django.utils import timezone
 
+from demo.base import Demo
 from issues import services as issue_services
 from issues.models import Issue
 from modules import services as module_services
 from modules.models import Deliverable
-from projects.demo import Demo
 
 HELP_REQUEST = (
     ("The payment proposal lists no vendors", "付款建议中没有任何供应商"),

@@ -4,12 +4,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 
-from acceptance import demo as acceptance_demo
-from issues import demo as issues_demo
+from demo import acceptance as acceptance_demo
+from demo import base as demo
+from demo import issues as issues_demo
+from demo import readiness as readiness_demo
+from demo import scale
+from demo import training as training_demo
+from demo import workspace as workspace_demo
 from notifications.services import notification_emails_skip
-from projects import demo, readiness_demo, scale, workspace_demo
 from projects.models import Project
-from training import demo as training_demo
 
 # Each app's part of the demo, in dependency order; each step is idempotent and takes `demo`.
 STEPS = [

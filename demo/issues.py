@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from demo.base import Demo
 from issues import services
 from issues.models import Issue
-from projects.demo import Demo
 
 C = Issue.Category
 S = Issue.Severity

@@ -15,9 +15,9 @@ from django.utils import timezone
 from acceptance import services as acceptance_services
 from acceptance.models import ModuleSignOff, Result, TestScenario
 from acceptance.selectors import latest_uat_cycle
+from demo.base import SECOND_PROJECT_CODE, Demo
 from projects import services
 from projects.charts import TREND_DAYS
-from projects.demo import SECOND_PROJECT_CODE, Demo
 from projects.models import GoLiveDecision, Project
 from projects.readiness import project_readiness_on
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from acceptance import services
 from acceptance.models import Result, TestCycle, TestScenario
+from demo.base import Demo
 from issues import services as issue_services
 from issues.models import Issue
-from projects.demo import Demo
 
 P = TestScenario.Priority
 R = Result

@@ -7,12 +7,12 @@ from django.core.management import call_command
 from django.utils import translation
 
 from acceptance import models as acceptance
+from demo import scale
+from demo.base import DEMO_PASSWORD
 from issues.models import Comment, Issue, IssueEvent, SlaBreach, SolutionOption
 from issues.services import sla_breaches_record
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
-from projects import scale
-from projects.demo import DEMO_PASSWORD
 from projects.models import Project
 from training.models import Attendance, TrainingSession
 
