@@ -38,10 +38,12 @@ run: $(VENV)/.installed assets
 test: $(VENV)/.installed-dev assets
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Production mode on this machine: gunicorn + Celery worker + Celery beat (Procfile, run by honcho)
-# against DATABASE_URL and REDIS_URL, static files collected and served by whitenoise. An empty database
+# Production mode on this machine: gunicorn + Celery worker + Celery beat (deploy/process), kept alive by
+# supervisord (deploy/supervisord.conf: one that exits is restarted, the others go on), against
+# DATABASE_URL and REDIS_URL, static files collected and served by whitenoise. An empty database
 # gets the demo (its accounts have a known password): `make serve DEMO=no` for a real one.
 DEMO ?= yes
+SERVE_RUN ?= $(CURDIR)/.serve
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_LOG_JSON=true DJANGO_DB_POOL=true \
 	DJANGO_STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage
 
@@ -51,7 +53,9 @@ serve: $(VENV)/.installed assets
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input -v0
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v0
 	test "$(DEMO)" = no || $(SERVE_ENV) $(PY) manage.py seed_demo --if-empty
-	$(SERVE_ENV) PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
+	mkdir -p $(SERVE_RUN)
+	$(SERVE_ENV) SERVE_RUN=$(SERVE_RUN) PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
+		$(VENV)/bin/supervisord --configuration deploy/supervisord.conf
 
 # Measurements on this machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432/erpteam_bench,
 # created and seeded with --scale 1 on first use) and Redis (REDIS_URL, default redis://127.0.0.1:6379/2).
