@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve lint format messages bench loadtest clean assets
+.PHONY: run test faults serve lint format messages bench loadtest clean assets
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ run: $(VENV)/.installed assets
 
 test: $(VENV)/.installed-dev assets
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault tests (tests/faults, also part of `make test`) more deeply: Redis killed at several moments of a
+# running import. They need PostgreSQL (DATABASE_URL=postgres://…) and the redis-server program; they start
+# their own Redis servers and Celery worker.
+faults: $(VENV)/.installed-dev assets
+	@test -n "$$DATABASE_URL" || { echo "make faults needs DATABASE_URL (postgres://…)"; exit 1; }
+	FAULTS_DEEP=1 $(PY) -m pytest tests/faults $(PYTEST_ARGS)
 
 # Production mode on this machine: gunicorn + Celery worker + Celery beat (deploy/process), kept alive by
 # supervisord (deploy/supervisord.conf: one that exits is restarted, the others go on), against

@@ -15,7 +15,7 @@ from people.models import Membership, RosterImport
 from tests.faults.conftest import database_url
 from tests.people.conftest import csv_bytes, snapshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 Role = Membership.Role
 ROWS = 300  # imported inline, in the request: accounts, memberships, module links

@@ -14,7 +14,7 @@ from people.models import Membership, RosterImport, User
 from tests.faults.conftest import DEEP, Worker, wait_until
 from tests.people.conftest import csv_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 Role = Membership.Role
 ROWS = 8_000  # 16 chunks of 500, a few seconds of work for the worker
