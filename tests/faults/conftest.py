@@ -18,6 +18,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from erpteam.celery import BrokerTransport
 from erpteam.celery import app as celery_app
 
 DEEP = os.environ.get("FAULTS_DEEP", "") == "1"
@@ -103,7 +104,7 @@ def on_redis(redis_server, settings):
     saved = conf.broker_url, conf.broker_transport, conf.task_always_eager
     conf.broker_url, conf.broker_transport, conf.task_always_eager = (
         redis_server.url,
-        "erpteam.celery:BrokerTransport",
+        BrokerTransport,
         False,
     )
     forget_broker_connections()
