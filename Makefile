@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve lint format messages bench loadtest clean assets
+.PHONY: run test faults serve lint format messages bench loadtest clean assets
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,19 @@ run: $(VENV)/.installed assets
 test: $(VENV)/.installed-dev assets
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Production mode on this machine: gunicorn + Celery worker + Celery beat (Procfile, run by honcho)
-# against DATABASE_URL and REDIS_URL, static files collected and served by whitenoise. An empty database
+# The fault tests (tests/faults, also part of `make test`) more deeply: Redis killed at several moments of a
+# running import. They need PostgreSQL (DATABASE_URL=postgres://…) and the redis-server program; they start
+# their own Redis servers and Celery worker.
+faults: $(VENV)/.installed-dev assets
+	@test -n "$$DATABASE_URL" || { echo "make faults needs DATABASE_URL (postgres://…)"; exit 1; }
+	FAULTS_DEEP=1 $(PY) -m pytest tests/faults $(PYTEST_ARGS)
+
+# Production mode on this machine: gunicorn + Celery worker + Celery beat (deploy/process), kept alive by
+# supervisord (deploy/supervisord.conf: one that exits is restarted, the others go on), against
+# DATABASE_URL and REDIS_URL, static files collected and served by whitenoise. An empty database
 # gets the demo (its accounts have a known password): `make serve DEMO=no` for a real one.
 DEMO ?= yes
+SERVE_RUN ?= $(CURDIR)/.serve
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_LOG_JSON=true DJANGO_DB_POOL=true \
 	DJANGO_STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage
 
@@ -51,7 +60,9 @@ serve: $(VENV)/.installed assets
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input -v0
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v0
 	test "$(DEMO)" = no || $(SERVE_ENV) $(PY) manage.py seed_demo --if-empty
-	$(SERVE_ENV) PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
+	mkdir -p $(SERVE_RUN)
+	$(SERVE_ENV) SERVE_RUN=$(SERVE_RUN) PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
+		$(VENV)/bin/supervisord --configuration deploy/supervisord.conf
 
 # Measurements on this machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432/erpteam_bench,
 # created and seeded with --scale 1 on first use) and Redis (REDIS_URL, default redis://127.0.0.1:6379/2).

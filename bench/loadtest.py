@@ -44,7 +44,7 @@ def free_port() -> int:
 
 
 def start_server(port: int, redis_url: str, log: Path) -> subprocess.Popen:
-    """gunicorn with `gunicorn.conf.py`, as the Procfile runs it; its log goes to `log`."""
+    """gunicorn with `gunicorn.conf.py`, as `make serve` runs it; its log goes to `log`."""
     env = {**os.environ, **SERVE_ENV, "REDIS_URL": redis_url, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     command = [sys.executable, "-m", "gunicorn", "erpteam.wsgi:application", "--config", "gunicorn.conf.py"]
     with log.open("w") as output:

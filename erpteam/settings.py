@@ -159,10 +159,30 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport, made to survive a Redis restart while a task runs (erpteam/celery.py).
+CELERY_BROKER_TRANSPORT = "erpteam.celery:BrokerTransport" if REDIS_URL else None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A broker (Redis) restart at any moment costs no task and no process. Messages are acknowledged after
+# their task ends; a task still running when the connection drops cannot be acknowledged any more, so it
+# is stopped (its transaction rolls back) and Redis hands its message out again once the visibility
+# timeout has passed: the task runs again, once (every task is idempotent). A worker process that dies
+# mid-task puts its message back too. The visibility timeout must exceed the longest task (a 20,000-row
+# roster import: seconds) and the longest retry countdown (10 minutes). Redis keeps the queue across a
+# crash only with persistence on (appendonly yes); without it the beat sweeps send again what was lost.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+celery_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=30 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": celery_visibility_timeout,
+    # Look for such messages every tenth of the timeout (kombu's default looks every 100 s).
+    "unacked_restore_interval": max(1, celery_visibility_timeout // 10),
+    "unacked_restore_throttle": 1,
+}
+# Reconnect for ever, at start-up and after a loss, rather than exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
 # Periodic work (Celery beat). Each app adds its own entry.
 CELERY_BEAT_SCHEDULE = {

@@ -7,7 +7,7 @@ from people import imports
 from people.models import RosterImport
 
 
-@shared_task(acks_late=True)
+@shared_task
 def roster_import_run(import_id: int) -> str:
     """Apply a confirmed roster import. A second run finds it no longer queued and does nothing."""
     return imports.roster_import_apply(import_id=import_id).status
