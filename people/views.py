@@ -14,10 +14,13 @@ from erpteam.tabular import table_response
 from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
 from modules.forms import KEY_USER_RULE
 from modules.models import KeyUserAssignment
-from people import imports, services
+from people import services
 from people.filters import RosterFilter
 from people.forms import MembershipForm, PersonAddForm, RosterImportForm
 from people.models import Membership, RosterImport
+from people.roster import services as roster_services
+from people.roster.apply import roster_import_progress
+from people.roster.parse import COLUMNS as ROSTER_COLUMNS
 from people.selectors import recent_imports, role_counts, roster
 
 PAGE_SIZE = 25
@@ -210,7 +213,7 @@ class RosterExportView(ProjectMixin, View):
     def get(self, request, *args, **kwargs):
         return table_response(
             filename=f"{self.project.code}-team",
-            header=[*imports.COLUMNS, "active"],
+            header=[*ROSTER_COLUMNS, "active"],
             rows=[_roster_row(member) for member in roster(project=self.project)],
             file_format=request.GET.get("format", "csv"),
         )
@@ -230,7 +233,7 @@ class RosterTemplateView(ProjectMixin, View):
             ["Wang Hong", "wang.hong", "", "PMO", "manager", "", ""],
         ]
         return table_response(
-            filename="roster-template", header=imports.COLUMNS, rows=rows, file_format=request.GET.get("format", "csv")
+            filename="roster-template", header=ROSTER_COLUMNS, rows=rows, file_format=request.GET.get("format", "csv")
         )
 
 
@@ -243,7 +246,7 @@ class RosterImportView(TeamPageMixin, ProjectFormView):
 
     def perform(self, form):
         upload = form.cleaned_data["file"]
-        return imports.roster_import_create(
+        return roster_services.roster_import_create(
             project=self.project, uploaded_by=self.request.user, filename=upload.name, data=upload.read()
         )
 
@@ -253,8 +256,8 @@ class RosterImportView(TeamPageMixin, ProjectFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             imports=recent_imports(project=self.project)[:10],
-            columns=imports.COLUMNS,
-            inline_limit=imports.INLINE_LIMIT,
+            columns=ROSTER_COLUMNS,
+            inline_limit=roster_services.INLINE_LIMIT,
             key_user_rule=KEY_USER_RULE,
             **kwargs,
         )
@@ -277,18 +280,18 @@ class RosterImportDetailView(RosterImportMixin, ProjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         roster_import = self.get_import()
-        problems = imports.blocking_problems(roster_import)
-        done = imports.roster_import_progress(roster_import)
+        problems = roster_services.blocking_problems(roster_import)
+        done = roster_import_progress(roster_import)
         return super().get_context_data(
             section="team",
             roster_import=roster_import,
-            problems=problems[: imports.SHOWN_PROBLEMS],
-            hidden_problems=max(0, len(problems) - imports.SHOWN_PROBLEMS),
+            problems=problems[: roster_services.SHOWN_PROBLEMS],
+            hidden_problems=max(0, len(problems) - roster_services.SHOWN_PROBLEMS),
             warnings=[p for p in roster_import.problems if p.get("warning")],
             changes=roster_import.changes[:SHOWN_CHANGES],
             hidden_changes=max(0, len(roster_import.changes) - SHOWN_CHANGES),
             done=done,
-            percent=round(100 * done / roster_import.row_count) if roster_import.row_count else 0,
+            percent=round(100 * done / roster_import.row_count) if done and roster_import.row_count else 0,
             running=roster_import.status == RosterImport.Status.QUEUED,
             **kwargs,
         )
@@ -301,7 +304,7 @@ class RosterImportConfirmView(RosterImportMixin, ProjectMixin, View):
     def post(self, request, *args, **kwargs):
         roster_import = self.get_import()
         try:
-            roster_import = imports.roster_import_confirm(roster_import=roster_import)
+            roster_import = roster_services.roster_import_confirm(roster_import=roster_import)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

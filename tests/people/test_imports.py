@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from modules.models import KeyUserAssignment, ModuleEndUser
-from people import imports
 from people.models import Membership, RosterImport, User
+from people.roster import apply, services
+from people.roster.parse import COLUMNS
 from tests.factories import MembershipFactory, UserFactory
 from tests.people.conftest import HEADER, csv_bytes, snapshot, xlsx_bytes
 
@@ -21,13 +22,13 @@ GOOD_ROWS = [
 
 
 def preview(team, data: bytes, filename: str = "roster.csv") -> RosterImport:
-    return imports.roster_import_create(
+    return services.roster_import_create(
         project=team.project, uploaded_by=team.user(Role.APP_CONSULTANT), filename=filename, data=data
     )
 
 
 def confirm(roster_import) -> RosterImport:
-    return imports.roster_import_confirm(roster_import=roster_import)
+    return services.roster_import_confirm(roster_import=roster_import)
 
 
 def member(team, username) -> Membership:
@@ -192,7 +193,7 @@ def test_the_roster_export_reads_back_as_an_import_that_changes_nothing(team, wa
     confirm(preview(team, csv_bytes(GOOD_ROWS)))
     response = team.client_for(Role.APP_CONSULTANT).get(f"/p/{team.project.pk}/team/export/?format=xlsx")
     roster_import = preview(team, response.content, "export.xlsx")
-    assert imports.blocking_problems(roster_import) == []
+    assert services.blocking_problems(roster_import) == []
     assert roster_import.problems[0]["message"] == "These columns are not imported: active."
     assert (roster_import.create_count, roster_import.change_count) == (0, 0)
 
@@ -336,7 +337,7 @@ def test_a_10000_row_file_runs_in_the_task_and_reports_progress(
     assert roster_import.create_count == 10_000
     progress = []
     monkeypatch.setattr(
-        imports.cache, "set", lambda key, value, timeout: progress.append(value) if "roster-import" in key else None
+        apply.cache, "set", lambda key, value, timeout: progress.append(value) if "roster-import" in key else None
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         queued = confirm(roster_import)
@@ -376,4 +377,4 @@ def test_the_sweep_restarts_imports_left_queued(team, warehouse, time_machine):
 
 
 def test_the_header_row_matches_the_documented_columns():
-    assert tuple(HEADER) == imports.COLUMNS
+    assert tuple(HEADER) == COLUMNS
