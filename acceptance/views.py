@@ -11,13 +11,13 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from acceptance import imports, selectors, services
+from acceptance.exports import cycle_progress_export, scenarios_export
 from acceptance.filters import CycleScenarioFilter, ScenarioFilter
 from acceptance.forms import (
     CycleForm,
@@ -32,7 +32,6 @@ from acceptance.forms import (
 )
 from acceptance.models import TestCycle, TestRun, TestScenario
 from erpteam.permissions import Action, Scope, scope_of
-from erpteam.tabular import table_response
 from erpteam.views import ConfirmView, ProjectMixin
 from modules.models import BusinessModule
 from people.models import Membership
@@ -138,46 +137,8 @@ class CycleExportView(CycleMixin, View):
     """The cycle's progress per module as CSV or XLSX."""
 
     def get(self, request, *args, **kwargs):
-        rows = selectors.cycle_progress(cycle=self.cycle)
-        header = [
-            _("Module"),
-            _("Planned"),
-            _("Run"),
-            _("Passed"),
-            _("Failed"),
-            _("Blocked"),
-            _("In progress"),
-            _("Not started"),
-            _("Pass rate (%)"),
-            *[_("Open %(severity)s defects") % {"severity": s.upper()} for s in selectors.SEVERITIES],
-            _("Signed off by"),
-            _("Signed off"),
-        ]
-
-        def line(label, p, sign_off=None):
-            return [
-                label,
-                p.planned,
-                p.run,
-                p.passed,
-                p.failed,
-                p.blocked,
-                p.in_progress,
-                p.not_started,
-                p.pass_rate,
-                *[p.defects[s] for s in selectors.SEVERITIES],
-                sign_off.signed_by.user.display_name if sign_off else "",
-                timezone.localtime(sign_off.signed_at).strftime("%Y-%m-%d %H:%M") if sign_off else "",
-            ]
-
-        table = [line(row.module.name, row, row.sign_off) for row in rows]
-        table.append(line(_("Total"), selectors.progress_total(rows)))
-        return table_response(
-            filename=f"{self.project.code}-cycle-{self.cycle.pk}-progress",
-            header=header,
-            rows=table,
-            file_format=_file_format(request),
-        )
+        export = cycle_progress_export(project=self.project, cycle=self.cycle)
+        return export.response(file_format=_file_format(request))
 
 
 class CycleFormView(CycleMixin, FormView):
@@ -382,13 +343,8 @@ class ScenarioExportView(AcceptanceMixin, View):
     def get(self, request, *args, **kwargs):
         scenarios = ScenarioFilter(
             request.GET, queryset=selectors.scenario_list(project=self.project), project=self.project
-        ).qs.prefetch_related("steps")
-        return table_response(
-            filename=f"{self.project.code}-test-scenarios",
-            header=imports.header(),
-            rows=imports.scenario_rows(scenarios),
-            file_format=_file_format(request),
-        )
+        ).qs
+        return scenarios_export(project=self.project, scenarios=scenarios).response(file_format=_file_format(request))
 
 
 class ScenarioMixin(AcceptanceMixin):

@@ -10,11 +10,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from erpteam.permissions import Action
-from erpteam.tabular import table_response
 from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
 from modules.forms import KEY_USER_RULE
-from modules.models import KeyUserAssignment
 from people import services
+from people.exports import roster_export, roster_template
 from people.filters import RosterFilter
 from people.forms import MembershipForm, PersonAddForm, RosterImportForm
 from people.models import Membership, RosterImport
@@ -182,41 +181,12 @@ class PasswordLinkView(MemberMixin, ConfirmView):
         return _("The email to %(person)s is sent.") % {"person": self.get_member().user.display_name}
 
 
-def _roster_row(member: Membership) -> list:
-    """A member as a row of the roster file: the same columns the import reads."""
-    assignments = list(member.key_user_assignments.all())
-    kinds = {a.kind for a in assignments}
-    if len(kinds) == 1:
-        modules = "; ".join(a.module.code for a in assignments)
-        kind = KeyUserAssignment.Kind(kinds.pop()).label
-    else:
-        modules = "; ".join(f"{a.module.code}:{a.kind}" for a in assignments)
-        kind = ""
-    if member.role == Membership.Role.END_USER:
-        modules = "; ".join(e.module.code for e in member.end_user_modules.all())
-    return [
-        member.user.get_full_name(),
-        member.user.username,
-        member.user.email,
-        member.department,
-        member.get_role_display(),
-        modules,
-        kind,
-        _("yes") if member.is_active and member.user.is_active else _("no"),
-    ]
-
-
 class RosterExportView(ProjectMixin, View):
     action = Action.TEAM_VIEW
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
-        return table_response(
-            filename=f"{self.project.code}-team",
-            header=[*ROSTER_COLUMNS, "active"],
-            rows=[_roster_row(member) for member in roster(project=self.project)],
-            file_format=request.GET.get("format", "csv"),
-        )
+        return roster_export(project=self.project).response(file_format=request.GET.get("format", "csv"))
 
 
 class RosterTemplateView(ProjectMixin, View):
@@ -226,15 +196,7 @@ class RosterTemplateView(ProjectMixin, View):
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
-        codes = list(self.project.modules.order_by("name").values_list("code", flat=True)[:2]) or ["fin-gl"]
-        rows = [
-            ["Li Wei", "li.wei", "li.wei@example.com", "Finance", "key_user", codes[0], "primary"],
-            ["Chen Mei", "", "chen.mei@example.com", "Finance", "end_user", "; ".join(codes), ""],
-            ["Wang Hong", "wang.hong", "", "PMO", "manager", "", ""],
-        ]
-        return table_response(
-            filename="roster-template", header=ROSTER_COLUMNS, rows=rows, file_format=request.GET.get("format", "csv")
-        )
+        return roster_template(project=self.project).response(file_format=request.GET.get("format", "csv"))
 
 
 class RosterImportView(TeamPageMixin, ProjectFormView):
