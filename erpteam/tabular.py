@@ -78,12 +78,14 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
     text = _decode(data)
     if "\x00" in text:
         raise TableError(_("The file is not readable text: save it as CSV UTF-8 or as an Excel workbook (.xlsx)."))
+    # Only the delimiter is guessed: a sniffed quote character would take the quote an export puts
+    # before formula-like text ("'-Li") for a quoting character.
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        return [row for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)]
     except csv.Error as error:
         raise TableError(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
 

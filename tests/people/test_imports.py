@@ -2,11 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from modules.models import KeyUserAssignment, ModuleEndUser
 from people.models import Membership, RosterImport, User
 from people.roster import apply, services
-from people.roster.parse import COLUMNS
+from people.roster.parse import COLUMNS, roster_read
 from tests.factories import MembershipFactory, UserFactory
 from tests.people.conftest import HEADER, csv_bytes, snapshot, xlsx_bytes
 
@@ -378,3 +379,22 @@ def test_the_sweep_restarts_imports_left_queued(team, warehouse, time_machine):
 
 def test_the_header_row_matches_the_documented_columns():
     assert tuple(HEADER) == COLUMNS
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_downloaded_roster_with_formula_like_text_imports_back_as_it_was(team, file_format):
+    """The download writes "-Li" as "'-Li" (so no spreadsheet runs it); the import drops that quote."""
+    user = UserFactory(username="li", first_name="-Li", last_name="Wang")
+    membership = MembershipFactory(project=team.project, user=user, role=Role.IT_USER, department="=Ops")
+    client = team.client_for(Role.APP_CONSULTANT)
+    data = client.get(reverse("people:export", args=[team.project.pk]), {"format": file_format}).content
+    rows, _ignored = roster_read(data, filename=f"team.{file_format}")
+    assert [(cells["name"], cells["department"]) for _n, cells in rows if cells["username"] == "li"] == [
+        ("-Li Wang", "=Ops")
+    ]
+    Membership.objects.filter(pk=membership.pk).update(department="Changed")
+    roster_import = preview(team, data, f"team.{file_format}")
+    assert services.blocking_problems(roster_import) == []
+    assert confirm(roster_import).status == RosterImport.Status.DONE
+    membership.refresh_from_db()
+    assert membership.department == "=Ops"
