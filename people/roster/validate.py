@@ -152,26 +152,26 @@ def team_read(*, project: Project, rows: Rows) -> Team:
 
 
 def _person(
-    plan: Validation, team: Team, number: int, cells: dict[str, str], seen: dict, roles, kinds
+    validation: Validation, team: Team, number: int, cells: dict[str, str], seen: dict, roles, kinds
 ) -> Person | None:
     """Resolve one row; record its problems. None when the row cannot be used at all."""
     name, username, email = cells.get("name", ""), cells.get("username", ""), cells.get("email", "")
     department, role_text = cells.get("department", ""), cells.get("role", "")
-    problems_before = len(plan.problems)
+    problems_before = len(validation.problems)
     if not username and not email:
-        plan.problem(number, "username", _("Give a username or an email address."))
+        validation.problem(number, "username", _("Give a username or an email address."))
         return None
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            plan.problem(number, "email", _("“%(value)s” is not a valid email address.") % {"value": email})
+            validation.problem(number, "email", _("“%(value)s” is not a valid email address.") % {"value": email})
     if username:
         try:
             UnicodeUsernameValidator()(username)
             MaxLengthValidator(150)(username)
         except ValidationError:
-            plan.problem(
+            validation.problem(
                 number,
                 "username",
                 _("“%(value)s” is not a valid username: up to 150 letters, digits and @ . + - _ only.")
@@ -183,20 +183,20 @@ def _person(
     elif email:
         matches = team.accounts_by_email.get(email.lower(), [])
         if len(matches) > 1:
-            plan.problem(number, "email", _("Several accounts use this email address; give the username."))
+            validation.problem(number, "email", _("Several accounts use this email address; give the username."))
         user = matches[0] if len(matches) == 1 else None
     if user is None:
         username = username or email.lower()
         if username in team.accounts:
-            plan.problem(
+            validation.problem(
                 number,
                 "email",
                 _("The username %(username)s is taken by another account; give the username.") % {"username": username},
             )
         if not name:
-            plan.problem(number, "name", _("Give the name of this new person."))
+            validation.problem(number, "name", _("Give the name of this new person."))
     elif not user.is_active:
-        plan.problem(
+        validation.problem(
             number,
             "username",
             _("The account of %(person)s is deactivated; an administrator must reactivate it first.")
@@ -204,7 +204,7 @@ def _person(
         )
     key = user.pk if user else username.lower()
     if key in seen:
-        plan.problem(
+        validation.problem(
             number,
             "username" if username else "email",
             _("This person is already on row %(row)s.") % {"row": seen[key]},
@@ -212,14 +212,14 @@ def _person(
     seen.setdefault(key, number)
     role = roles.get(role_text.strip().lower())
     if role is None:
-        plan.problem(
+        validation.problem(
             number,
             "role",
             _("Unknown role “%(value)s”. Use one of: %(roles)s.")
             % {"value": role_text, "roles": ", ".join(str(label) for label in Role.labels)},
         )
     if len(department) > 100:
-        plan.problem(number, "department", _("The department may have at most 100 characters."))
+        validation.problem(number, "department", _("The department may have at most 100 characters."))
     person = Person(
         row=number,
         name=name,
@@ -230,22 +230,22 @@ def _person(
         user=user,
         membership=team.memberships.get(user.pk) if user else None,
     )
-    _person_modules(plan, team, person, cells, kinds)
-    return person if len(plan.problems) == problems_before else None
+    _person_modules(validation, team, person, cells, kinds)
+    return person if len(validation.problems) == problems_before else None
 
 
-def _person_modules(plan: Validation, team: Team, person: Person, cells: dict[str, str], kinds) -> None:
+def _person_modules(validation: Validation, team: Team, person: Person, cells: dict[str, str], kinds) -> None:
     number, role = person.row, person.role
     kind_text = cells.get("key_user", "").strip()
     default_kind = kinds.get(kind_text.lower(), None) if kind_text else ""
     if default_kind is None:
-        plan.problem(number, "key_user", _("Write primary or backup, or leave the cell empty."))
+        validation.problem(number, "key_user", _("Write primary or backup, or leave the cell empty."))
         default_kind = ""
     if kind_text and role and role != Role.KEY_USER:
-        plan.problem(number, "key_user", _("Only Key Users are primary or backup; leave the cell empty."))
+        validation.problem(number, "key_user", _("Only Key Users are primary or backup; leave the cell empty."))
     tokens = [t.strip() for t in _MODULE_SEPARATORS.split(cells.get("modules", "")) if t.strip()]
     if tokens and role and role not in (Role.KEY_USER, Role.END_USER):
-        plan.problem(
+        validation.problem(
             number,
             "modules",
             _("Only Key Users and end users are assigned to modules; leave the cell empty for this role."),
@@ -257,7 +257,7 @@ def _person_modules(plan: Validation, team: Team, person: Person, cells: dict[st
         if (match := _KIND_SUFFIX.match(token)) and match["module"].strip().lower() not in team.module_by_key:
             module_key, kind = match["module"], kinds.get(match["kind"].strip().lower())
             if kind is None or role != Role.KEY_USER:
-                plan.problem(
+                validation.problem(
                     number,
                     "modules",
                     _("“%(value)s”: only a Key User's module may end in :primary or :backup.") % {"value": token},
@@ -266,7 +266,7 @@ def _person_modules(plan: Validation, team: Team, person: Person, cells: dict[st
         module = team.module_by_key.get(module_key.strip().lower())
         if module is None:
             codes = ", ".join(sorted(m.code for m in team.modules.values())[:20]) or "—"
-            plan.problem(
+            validation.problem(
                 number,
                 "modules",
                 _("Unknown module “%(value)s”. This project's module codes: %(codes)s.")
@@ -280,7 +280,7 @@ def _person_modules(plan: Validation, team: Team, person: Person, cells: dict[st
         person.end_user_modules = set(chosen)
 
 
-def _rule_check(plan: Validation, team: Team, people: list[Person]) -> None:
+def _rule_check(validation: Validation, team: Team, people: list[Person]) -> None:
     """Play the file on the current Key Users and refuse rows that would leave a module without one,
     or a module with two primary Key Users, or without its primary."""
     after = {module_id: dict(holders) for module_id, holders in team.key_users.items()}
@@ -308,7 +308,7 @@ def _rule_check(plan: Validation, team: Team, people: list[Person]) -> None:
             holders = after[module_id]
             if kind == Kind.PRIMARY:
                 if module_id in primary_claims:
-                    plan.problem(
+                    validation.problem(
                         person.row,
                         "key_user",
                         _("Row %(row)s already makes someone else primary Key User of %(module)s.")
@@ -330,7 +330,7 @@ def _rule_check(plan: Validation, team: Team, people: list[Person]) -> None:
                 message = _(
                     "After this file %(module)s would have no Key User; keep one of its Key Users or add another."
                 ) % {"module": module.name}
-            plan.problem(person.row, column, message)
+            validation.problem(person.row, column, message)
     for module_id, module in team.modules.items():
         holders = after[module_id]
         if holders and Kind.PRIMARY not in holders.values():
@@ -343,7 +343,7 @@ def _rule_check(plan: Validation, team: Team, people: list[Person]) -> None:
                 and team.key_users[module_id].get(person.membership.pk) == Kind.PRIMARY
             ]
             for person in demoted:
-                plan.problem(
+                validation.problem(
                     person.row,
                     "key_user",
                     _("%(person)s is the primary Key User of %(module)s; make another Key User primary in the file.")
