@@ -42,6 +42,7 @@ from acceptance.models import (
 )
 from erpteam.permissions import Action, allows
 from erpteam.prepared import PreparedQuery
+from erpteam.queries import count_subquery
 from issues.models import Issue
 from modules.models import BusinessModule
 from people.models import Membership
@@ -323,17 +324,14 @@ def progress_total(rows: list[ModuleProgress]) -> Progress:
 def cycle_scenarios(*, cycle: TestCycle) -> QuerySet[CycleScenario]:
     """The scenarios planned in a cycle with their state, their open defects from the cycle and their
     runs there (latest first, as `scenario.cycle_runs`)."""
-    open_defects = (
-        Issue.objects.open()
-        .filter(acceptance_step_results__run__cycle=cycle, acceptance_step_results__run__scenario=OuterRef("scenario"))
-        .order_by()
-        .values("acceptance_step_results__run__scenario")
-        .annotate(n=Count("id", distinct=True))
-        .values("n")[:1]
+    open_defects = Issue.objects.open().filter(
+        acceptance_step_results__run__cycle=cycle, acceptance_step_results__run__scenario=OuterRef("scenario")
     )
     return (
         _planned_states(CycleScenario.objects.filter(cycle=cycle))
-        .annotate(open_defects=Coalesce(Subquery(open_defects, output_field=IntegerField()), 0))
+        .annotate(
+            open_defects=count_subquery(open_defects, per="acceptance_step_results__run__scenario", distinct=True)
+        )
         .select_related("scenario__module", "scenario__owner__user")
         .prefetch_related(
             Prefetch(
@@ -392,11 +390,6 @@ def module_acceptance_panel(*, module: BusinessModule, membership: Membership) -
 # --- scenarios -------------------------------------------------------------------------------------------
 
 
-def _count(queryset: QuerySet, group: str) -> Subquery:
-    counted = queryset.order_by().values(group).annotate(n=Count("id")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def scenario_list(*, project: Project) -> QuerySet[TestScenario]:
     """The project's scenarios with their module, owner, other modules, number of steps and runs, and
     the result of their latest finished run in any cycle."""
@@ -406,8 +399,8 @@ def scenario_list(*, project: Project) -> QuerySet[TestScenario]:
         .select_related("module", "owner__user")
         .prefetch_related(Prefetch("related_modules", queryset=BusinessModule.objects.order_by("name")))
         .annotate(
-            step_count=_count(TestStep.objects.filter(scenario=OuterRef("pk")), "scenario"),
-            run_count=_count(TestRun.objects.filter(scenario=OuterRef("pk")), "scenario"),
+            step_count=count_subquery(TestStep.objects.filter(scenario=OuterRef("pk")), per="scenario"),
+            run_count=count_subquery(TestRun.objects.filter(scenario=OuterRef("pk")), per="scenario"),
             last_result=Subquery(last_run.values("result")[:1]),
         )
         .order_by("module__name", "reference")
@@ -483,7 +476,7 @@ def runs_for_tester(*, membership: Membership) -> QuerySet[TestRun]:
         TestRun.objects.filter(tester=membership)
         .select_related("cycle", "scenario__module")
         .annotate(
-            steps_left=_count(StepResult.objects.filter(run=OuterRef("pk"), status=Result.NOT_RUN), "run"),
+            steps_left=count_subquery(StepResult.objects.filter(run=OuterRef("pk"), status=Result.NOT_RUN), per="run"),
         )
         .order_by(F("finished_at").desc(nulls_first=True), "-started_at", "-id")
     )

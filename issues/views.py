@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,9 +14,9 @@ from django.views.generic import FormView, TemplateView, View
 
 from acceptance.selectors import defect_sources
 from erpteam.permissions import Action, Scope, scope_of
-from erpteam.tabular import table_response
 from erpteam.views import ProjectMixin
 from issues import selectors, services
+from issues.exports import issues_export
 from issues.filters import IssueFilter
 from issues.forms import (
     AssignForm,
@@ -82,61 +81,8 @@ class IssueExportView(IssueListMixin, View):
     """The filtered list as a CSV or Excel file."""
 
     def get(self, request, *args, **kwargs):
-        issues = self.filtered().qs
-        header = [
-            _("Number"),
-            _("Title"),
-            _("Module"),
-            _("Category"),
-            _("Severity"),
-            _("Status"),
-            _("Escalation tier"),
-            _("Blocks go-live"),
-            _("Reported by"),
-            _("Affected end user"),
-            _("Assignee"),
-            _("Logged"),
-            _("Response due"),
-            _("Resolution due"),
-            _("Overdue"),
-            _("Resolved"),
-            _("Resolution"),
-        ]
-
-        def when(value):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-        def person(membership):
-            return membership.user.display_name if membership else ""
-
-        rows = (
-            [
-                issue.number,
-                issue.title,
-                issue.module.name,
-                issue.get_category_display(),
-                issue.get_severity_display(),
-                issue.get_status_display(),
-                issue.get_tier_display(),
-                _("Yes") if issue.blocks_go_live else _("No"),
-                person(issue.reporter),
-                person(issue.affected_end_user),
-                person(issue.assignee),
-                when(issue.created_at),
-                when(issue.respond_due),
-                when(issue.resolve_due),
-                _("Yes") if issue.is_overdue else _("No"),
-                when(issue.resolved_at),
-                issue.resolution,
-            ]
-            for issue in issues.iterator(chunk_size=2000)
-        )
-        return table_response(
-            filename=f"{self.project.code}-issues",
-            header=header,
-            rows=rows,
-            file_format=request.GET.get("format", "csv"),
-        )
+        export = issues_export(project=self.project, issues=self.filtered().qs)
+        return export.response(file_format=request.GET.get("format", "csv"))
 
 
 # --- logging ------------------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from erpteam.queries import count_subquery
 from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 
@@ -13,12 +13,6 @@ Status = Deliverable.Status
 OPEN_DELIVERABLE = (Status.NOT_STARTED, Status.IN_PROGRESS)
 # A deliverable counts as due this many days before its due date (home pages, the owner's reminder).
 DELIVERABLE_DUE_DAYS = 14
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """A per-module count as a subquery, so several counts never multiply each other's joins."""
-    counted = queryset.filter(module=OuterRef("pk")).order_by().values("module").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def key_user_assignments_ordered() -> QuerySet[KeyUserAssignment]:
@@ -30,8 +24,10 @@ def key_user_assignments_ordered() -> QuerySet[KeyUserAssignment]:
 
 # Built once (as a view's class-level queryset is): each annotate() resolves a copy.
 _DELIVERABLE_COUNTS = {
-    "deliverable_count": _count(Deliverable.objects.all()),
-    "deliverable_signed_off_count": _count(Deliverable.objects.filter(status=Status.SIGNED_OFF)),
+    "deliverable_count": count_subquery(Deliverable.objects.filter(module=OuterRef("pk")), per="module"),
+    "deliverable_signed_off_count": count_subquery(
+        Deliverable.objects.filter(module=OuterRef("pk"), status=Status.SIGNED_OFF), per="module"
+    ),
 }
 
 
@@ -45,8 +41,10 @@ def with_progress(modules: QuerySet[BusinessModule]) -> QuerySet[BusinessModule]
     return with_deliverable_counts(
         modules.prefetch_related(Prefetch("key_user_assignments", queryset=key_user_assignments_ordered()))
     ).annotate(
-        end_user_count=_count(ModuleEndUser.objects.all()),
-        deliverable_done_count=_count(Deliverable.objects.filter(status=Status.DONE)),
+        end_user_count=count_subquery(ModuleEndUser.objects.filter(module=OuterRef("pk")), per="module"),
+        deliverable_done_count=count_subquery(
+            Deliverable.objects.filter(module=OuterRef("pk"), status=Status.DONE), per="module"
+        ),
     )
 
 

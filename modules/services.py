@@ -2,7 +2,7 @@
 User rule."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +28,21 @@ def modules_lock(*, module_ids: Iterable[int]) -> list[BusinessModule]:
     return list(BusinessModule.objects.select_for_update().filter(id__in=set(module_ids)).order_by("id"))
 
 
+def key_user_rule_orphans(
+    *, modules: Iterable[BusinessModule], holders: Mapping[int, Collection | int]
+) -> list[BusinessModule]:
+    """The Key User rule itself: the modules that `holders` (module id → who would still be its Key
+    Users, or how many) leaves without one. Both the services and the roster import's preview ask it."""
+    return [module for module in modules if not holders.get(module.pk)]
+
+
+def last_key_user_message(*, person: str, module: BusinessModule) -> str:
+    return _("%(person)s is the only Key User of %(module)s; assign another Key User first.") % {
+        "person": person,
+        "module": module.name,
+    }
+
+
 def key_user_rule_check(*, dropping: QuerySet[KeyUserAssignment]) -> None:
     """Refuse when dropping these assignments would leave any of their modules without a Key User.
 
@@ -44,7 +59,7 @@ def key_user_rule_check(*, dropping: QuerySet[KeyUserAssignment]) -> None:
         .annotate(n=Count("id"))
         .values_list("module_id", "n")
     )
-    orphaned = [module for module in modules if not remaining.get(module.id)]
+    orphaned = key_user_rule_orphans(modules=modules, holders=remaining)
     if not orphaned:
         return
     people = {
@@ -52,11 +67,7 @@ def key_user_rule_check(*, dropping: QuerySet[KeyUserAssignment]) -> None:
         for a in KeyUserAssignment.objects.filter(id__in=dropping_ids).select_related("membership__user")
     }
     raise ValidationError(
-        [
-            _("%(person)s is the only Key User of %(module)s; assign another Key User first.")
-            % {"person": people[module.id], "module": module.name}
-            for module in orphaned
-        ],
+        [last_key_user_message(person=people[module.id], module=module) for module in orphaned],
         code="last_key_user",
     )
 

@@ -12,11 +12,11 @@ from django.views.generic import TemplateView
 
 from acceptance.selectors import module_acceptance_panel
 from erpteam.permissions import Action
-from erpteam.tabular import table_response
 from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
 from issues.selectors import module_issue_panel
 from modules import services
 from modules.catalog import CATALOG, CATALOG_BY_CODE
+from modules.exports import key_user_matrix_export
 from modules.filters import ModuleFilter
 from modules.forms import (
     KEY_USER_RULE,
@@ -32,7 +32,6 @@ from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUser
 from modules.selectors import (
     deliverable_owners,
     deliverable_types,
-    key_user_matrix,
     module_detail,
     module_list,
     project_end_users,
@@ -505,19 +504,4 @@ class KeyUserMatrixExportView(ProjectMixin, View):
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
-        people, rows = key_user_matrix(project=self.project)
-        kinds = dict(KeyUserAssignment.Kind.choices)
-        header = [_("Module code"), _("Module"), _("In scope")] + [
-            f"{m.user.display_name} ({m.user.username})" for m in people
-        ]
-        table = [
-            [module.code, module.name, _("yes") if module.in_scope else _("no")]
-            + [kinds[cells[m.pk]] if m.pk in cells else "" for m in people]
-            for module, cells in rows
-        ]
-        return table_response(
-            filename=f"{self.project.code}-key-users",
-            header=header,
-            rows=table,
-            file_format=request.GET.get("format", "csv"),
-        )
+        return key_user_matrix_export(project=self.project).response(file_format=request.GET.get("format", "csv"))

@@ -3,14 +3,14 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from people import imports
 from people.models import RosterImport
+from people.roster.apply import roster_import_apply
 
 
 @shared_task
 def roster_import_run(import_id: int) -> str:
     """Apply a confirmed roster import. A second run finds it no longer queued and does nothing."""
-    return imports.roster_import_apply(import_id=import_id).status
+    return roster_import_apply(import_id=import_id).status
 
 
 @shared_task

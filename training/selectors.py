@@ -25,14 +25,13 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from erpteam.permissions import POLICY, Action, Scope, allows, scope_of
 from erpteam.prepared import PreparedQuery
+from erpteam.queries import count_subquery
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 from projects.models import Project
@@ -86,12 +85,6 @@ def required_end_users() -> QuerySet[ModuleEndUser]:
 
 def required_key_users() -> QuerySet[KeyUserAssignment]:
     return KeyUserAssignment.objects.effective().filter(module__in_scope=True)
-
-
-def _count(queryset: QuerySet, *, per: str):
-    """A correlated COUNT(*) of `queryset` grouped by `per`, 0 when there are no rows."""
-    counted = queryset.order_by().values(per).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _trained_end_users_of(module_ref) -> QuerySet[ModuleEndUser]:
@@ -276,8 +269,8 @@ def _with_access(end_users: QuerySet[Membership]) -> QuerySet[Membership]:
     required = required_end_users().filter(membership=person)
     trained = required.filter(is_trained(OuterRef("membership"), OuterRef("module")))
     return end_users.annotate(
-        modules_required=_count(required, per="membership"),
-        modules_trained=_count(trained, per="membership"),
+        modules_required=count_subquery(required, per="membership"),
+        modules_trained=count_subquery(trained, per="membership"),
     ).annotate(
         ready=ExpressionWrapper(
             Q(modules_required__gt=0) & Q(modules_trained=F("modules_required")), output_field=BooleanField()

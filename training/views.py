@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from erpteam.permissions import Action, Scope, owns_module, scope_of
-from erpteam.tabular import table_response
 from erpteam.views import ProjectMixin
 from people.models import Membership
 from training import ics, selectors, services
+from training.exports import go_live_access_export
 from training.filters import GoLiveAccessFilter, SessionFilter
 from training.forms import AttendanceForm, InviteForm, InviteNotYetTrainedForm, SessionForm, may_schedule
 from training.models import MATERIAL_CONTENT_TYPES, Attendance, CalendarFeedToken, TrainingSession
@@ -501,30 +501,7 @@ class GoLiveAccessView(TrainingMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self, file_format: str):
-        header = [
-            _("Name"),
-            _("Username"),
-            _("Email"),
-            _("Department"),
-            _("Ready for go-live"),
-            _("Modules"),
-            _("Training missing"),
-        ]
-        rows = (
-            [
-                person.user.display_name,
-                person.user.username,
-                person.user.email,
-                person.department,
-                _("yes") if person.ready else _("no"),
-                ", ".join(m.module.name for m in person.access_modules),
-                ", ".join(m.module.name for m in person.access_modules if not m.trained)
-                or ("" if person.access_modules else _("No module assigned")),
-            ]
-            for person in self.get_queryset()
-        )
-        filename = f"{self.project.code}-go-live-access-{timezone.localdate():%Y%m%d}"
-        return table_response(filename=filename, header=header, rows=rows, file_format=file_format)
+        return go_live_access_export(project=self.project, people=self.get_queryset()).response(file_format=file_format)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filter, query=self.query_without_page(), **kwargs)

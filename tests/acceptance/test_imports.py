@@ -117,6 +117,25 @@ def test_a_scenario_without_steps_goes_out_and_comes_back(team):
     assert import_(team, xlsx(rows, header=imports.HEADER), "back.xlsx").errors == []
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_downloaded_script_with_formula_like_text_comes_back_unchanged(team, file_format):
+    """The download writes "-Li" as "'-Li" (so no spreadsheet runs it); the import drops that quote."""
+    scenario = scenario_make(module=team.module, reference="AP-020", title="-Li checks", business_process="=P2P")
+    acceptance.TestStep.objects.filter(scenario=scenario, order=1).update(action="+1 more", expected_result="@done")
+    client = team.client_for(Role.APP_CONSULTANT)
+    url = reverse("acceptance:scenario_export", args=[team.project.pk])
+    data = client.get(url, {"format": file_format}).content
+    if file_format == "csv":
+        assert "'-Li checks" in data.decode("utf-8-sig")
+    acceptance.TestScenario.objects.filter(pk=scenario.pk).update(title="changed", business_process="changed")
+    preview = import_(team, data, f"back.{file_format}")
+    assert preview.errors == []
+    scenario.refresh_from_db()
+    assert (scenario.title, scenario.business_process) == ("-Li checks", "=P2P")
+    step = scenario.steps.get(order=1)
+    assert (step.action, step.expected_result) == ("+1 more", "@done")
+
+
 def test_a_reimport_replaces_the_steps_and_recorded_runs_keep_theirs(team, purchasing):
     import_(team, xlsx(script_rows(team)), "script.xlsx")
     scenario = acceptance.TestScenario.objects.get(reference="AP-020")

@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from modules.models import KeyUserAssignment, ModuleEndUser
-from people import imports
 from people.models import Membership, RosterImport, User
+from people.roster import apply, services
+from people.roster.parse import COLUMNS, roster_read
 from tests.factories import MembershipFactory, UserFactory
 from tests.people.conftest import HEADER, csv_bytes, snapshot, xlsx_bytes
 
@@ -21,13 +23,13 @@ GOOD_ROWS = [
 
 
 def preview(team, data: bytes, filename: str = "roster.csv") -> RosterImport:
-    return imports.roster_import_create(
+    return services.roster_import_create(
         project=team.project, uploaded_by=team.user(Role.APP_CONSULTANT), filename=filename, data=data
     )
 
 
 def confirm(roster_import) -> RosterImport:
-    return imports.roster_import_confirm(roster_import=roster_import)
+    return services.roster_import_confirm(roster_import=roster_import)
 
 
 def member(team, username) -> Membership:
@@ -192,7 +194,7 @@ def test_the_roster_export_reads_back_as_an_import_that_changes_nothing(team, wa
     confirm(preview(team, csv_bytes(GOOD_ROWS)))
     response = team.client_for(Role.APP_CONSULTANT).get(f"/p/{team.project.pk}/team/export/?format=xlsx")
     roster_import = preview(team, response.content, "export.xlsx")
-    assert imports.blocking_problems(roster_import) == []
+    assert services.blocking_problems(roster_import) == []
     assert roster_import.problems[0]["message"] == "These columns are not imported: active."
     assert (roster_import.create_count, roster_import.change_count) == (0, 0)
 
@@ -336,7 +338,7 @@ def test_a_10000_row_file_runs_in_the_task_and_reports_progress(
     assert roster_import.create_count == 10_000
     progress = []
     monkeypatch.setattr(
-        imports.cache, "set", lambda key, value, timeout: progress.append(value) if "roster-import" in key else None
+        apply.cache, "set", lambda key, value, timeout: progress.append(value) if "roster-import" in key else None
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         queued = confirm(roster_import)
@@ -376,4 +378,23 @@ def test_the_sweep_restarts_imports_left_queued(team, warehouse, time_machine):
 
 
 def test_the_header_row_matches_the_documented_columns():
-    assert tuple(HEADER) == imports.COLUMNS
+    assert tuple(HEADER) == COLUMNS
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_downloaded_roster_with_formula_like_text_imports_back_as_it_was(team, file_format):
+    """The download writes "-Li" as "'-Li" (so no spreadsheet runs it); the import drops that quote."""
+    user = UserFactory(username="li", first_name="-Li", last_name="Wang")
+    membership = MembershipFactory(project=team.project, user=user, role=Role.IT_USER, department="=Ops")
+    client = team.client_for(Role.APP_CONSULTANT)
+    data = client.get(reverse("people:export", args=[team.project.pk]), {"format": file_format}).content
+    rows, _ignored = roster_read(data, filename=f"team.{file_format}")
+    assert [(cells["name"], cells["department"]) for _n, cells in rows if cells["username"] == "li"] == [
+        ("-Li Wang", "=Ops")
+    ]
+    Membership.objects.filter(pk=membership.pk).update(department="Changed")
+    roster_import = preview(team, data, f"team.{file_format}")
+    assert services.blocking_problems(roster_import) == []
+    assert confirm(roster_import).status == RosterImport.Status.DONE
+    membership.refresh_from_db()
+    assert membership.department == "=Ops"

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from modules import services
-from people import imports
 from people.models import Membership
+from people.roster.services import roster_import_create
 from tests.factories import MembershipFactory, module_make
 from tests.people.conftest import csv_bytes
 from tests.querycount import assert_same_queries, queries_for
@@ -41,7 +41,7 @@ def test_the_import_preview_runs_the_same_number_of_queries_for_a_small_and_a_la
 
     def preview_url(n: int) -> str:
         rows = [[f"P {i}", f"p{n}.{i}", "", "", "end_user", "fin", ""] for i in range(n)]
-        roster_import = imports.roster_import_create(
+        roster_import = roster_import_create(
             project=team.project, uploaded_by=None, filename="r.csv", data=csv_bytes(rows)
         )
         return reverse("people:import_detail", args=[team.project.pk, roster_import.pk])

@@ -231,7 +231,7 @@ def test_an_unreadable_upload_is_refused_on_the_form(team, consultant):
 def test_a_running_import_shows_its_progress_and_refreshes_itself(team, consultant):
     from django.core.cache import cache
 
-    from people.imports import progress_key
+    from people.roster.apply import progress_key
 
     roster_import = RosterImport.objects.create(
         project=team.project, filename="big.csv", row_count=2000, status=RosterImport.Status.QUEUED
@@ -248,3 +248,36 @@ def test_the_template_is_downloaded_in_both_formats(team, consultant):
     assert csv.content.decode("utf-8-sig").splitlines()[0] == "name,username,email,department,role,modules,key_user"
     xlsx = consultant.get(url("import_template", team) + "?format=xlsx")
     assert xlsx["Content-Disposition"] == 'attachment; filename="roster-template.xlsx"'
+
+
+UNREACHABLE_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+}
+
+
+def test_with_the_cache_unreachable_every_import_page_answers_and_the_import_runs(team, consultant, settings):
+    from django.core.cache import cache
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    queued = RosterImport.objects.create(
+        project=team.project, filename="big.csv", row_count=2000, status=RosterImport.Status.QUEUED
+    )
+    settings.CACHES = UNREACHABLE_CACHE
+    with pytest.raises(RedisConnectionError):
+        cache.get("anything")
+    assert consultant.get(url("import", team)).status_code == 200
+    assert consultant.get(url("import_template", team)).status_code == 200
+    page = consultant.get(url("import_detail", team, queued.pk))
+    assert page.status_code == 200
+    assert "Queued: the progress cannot be shown right now." in page.content.decode()
+    response = consultant.post(url("import", team), {"file": SimpleUploadedFile("roster.csv", GOOD_ROWS_CSV)})
+    roster_import = RosterImport.objects.latest("pk")
+    assert response["Location"] == url("import_detail", team, roster_import.pk)
+    assert consultant.get(response["Location"]).status_code == 200
+    response = consultant.post(url("import_confirm", team, roster_import.pk), follow=True)
+    assert response.status_code == 200
+    assert "The roster is imported." in response.content.decode()
+    roster_import.refresh_from_db()
+    assert roster_import.status == RosterImport.Status.DONE
+    assert consultant.get(url("import_detail", team, roster_import.pk)).status_code == 200
