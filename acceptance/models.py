@@ -6,11 +6,14 @@ Writes go through `acceptance.services`; a run's result is derived there from it
 
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from erpteam.fulltext import search_indexes
 
 
 class TestScenario(models.Model):
@@ -53,8 +56,10 @@ class TestScenario(models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Scenario ID, title, business process and preconditions, for search (see erpteam.fulltext).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("test scenario")
@@ -66,6 +71,7 @@ class TestScenario(models.Model):
                 condition=Q(priority__in=["high", "medium", "low"]), name="acceptance_testscenario_priority_valid"
             ),
         ]
+        indexes = search_indexes("acceptance_ts", substring_fields=("reference", "title"))
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.title}"

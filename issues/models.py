@@ -1,11 +1,16 @@
 import datetime
 import uuid
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from erpteam.fulltext import search_indexes
 
 
 class Severity(models.TextChoices):
@@ -108,9 +113,11 @@ class Issue(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     created_at = models.DateTimeField(_("logged"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Title, description and comments, for search (see erpteam.fulltext).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = IssueQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("issue")
@@ -179,6 +186,7 @@ class Issue(models.Model):
                 condition=Q(blocks_go_live=True) | Q(severity__in=["s1", "s2"]),
                 name="issues_blockers_idx",
             ),
+            *search_indexes("issues_issue", substring_fields=("title", "description")),
         ]
 
     def __str__(self) -> str:
@@ -276,6 +284,7 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
+        indexes = [GinIndex(OpClass(Upper("body"), name="gin_trgm_ops"), name="issues_comment_body_trgm")]
 
     def __str__(self) -> str:
         return self.body[:60]

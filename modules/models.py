@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from erpteam.fulltext import search_indexes
 
 
 class BusinessModule(models.Model):
@@ -19,9 +22,11 @@ class BusinessModule(models.Model):
     description = models.TextField(_("description"), blank=True)
     in_scope = models.BooleanField(_("in scope"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Code, name and description, for search (see erpteam.fulltext).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # Also how the audit trail still knows the project of a deleted module's Key Users and deliverables.
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("business module")
@@ -30,6 +35,7 @@ class BusinessModule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "code"], name="modules_businessmodule_unique_project_code"),
         ]
+        indexes = search_indexes("modules_module", substring_fields=("code", "name"))
 
     def __str__(self) -> str:
         return self.name

@@ -3,11 +3,14 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from erpteam.fulltext import search_indexes
 
 # What trainers upload as materials: documents, slides, sheets, PDFs, images, videos and archives.
 # The download is always an attachment with a content type from this table, never rendered as a page.
@@ -91,8 +94,10 @@ class TrainingSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Title, agenda and place, for search (see erpteam.fulltext).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("training session")
@@ -118,7 +123,10 @@ class TrainingSession(models.Model):
                 name="training_trainingsession_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["status", "start_at"], name="training_session_status_start")]
+        indexes = [
+            models.Index(fields=["status", "start_at"], name="training_session_status_start"),
+            *search_indexes("training_session", substring_fields=("title",)),
+        ]
 
     def __str__(self) -> str:
         return self.title
