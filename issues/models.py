@@ -1,11 +1,9 @@
 import datetime
 import uuid
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -284,7 +282,6 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
-        indexes = [GinIndex(OpClass(Upper("body"), name="gin_trgm_ops"), name="issues_comment_body_trgm")]
 
     def __str__(self) -> str:
         return self.body[:60]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from acceptance.models import TestScenario
 from erpteam.fulltext import FULL_TEXT_CONFIG
 from erpteam.permissions import Action, allows
-from issues.models import Comment, Issue
+from issues.models import Issue
 from issues.selectors import issues_visible
 from modules.models import BusinessModule
 from people.models import Membership
@@ -63,7 +63,6 @@ class Kind:
     fields: tuple[str, ...]  # searched by substring
     order: tuple[str, ...]  # after rank
     related: tuple[str, ...] = ()
-    word_also: Callable[[str], Q] | None = None  # more places a word may be found
     exact: Callable[[str], Q | None] = lambda query: None  # rows that match the query exactly come first
 
 
@@ -72,7 +71,6 @@ KINDS = {
         label=_("Issues"),
         visible=lambda memberships: _union([issues_visible(membership=m) for m in memberships], Issue),
         fields=("title", "description"),
-        word_also=lambda word: Q(pk__in=Comment.objects.filter(body__icontains=word).values("issue_id")),
         exact=lambda query: Q(number=number) if (number := _issue_number(query)) is not None else None,
         order=("-updated_at", "-pk"),
         related=("project", "module"),
@@ -166,11 +164,10 @@ def _matching(kind: Kind, queryset: QuerySet, query: str) -> QuerySet:
     """Rows where every word of `query` is in one of the kind's fields, or (on PostgreSQL) whose text
     vector matches the words, or that match the query exactly."""
 
-    def word_q(word: str) -> Q:
-        found = reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in kind.fields))
-        return found | kind.word_also(word) if kind.word_also else found
-
-    condition = reduce(operator.and_, (word_q(word) for word in _words(query)))
+    condition = reduce(
+        operator.and_,
+        (reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in kind.fields)) for word in _words(query)),
+    )
     if connections[queryset.db].vendor == "postgresql":
         condition |= Q(search_vector=_full_text(query))
     exact = kind.exact(query)

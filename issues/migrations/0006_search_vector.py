@@ -22,15 +22,6 @@ class Migration(migrations.Migration):
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         AddIndexOnPostgreSQL(
-            model_name="comment",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("body"), name="gin_trgm_ops"
-                ),
-                name="issues_comment_body_trgm",
-            ),
-        ),
-        AddIndexOnPostgreSQL(
             model_name="issue",
             index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="issues_issue_search_idx"),
         ),
