@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from erpteam.fulltext import search_indexes
-
 
 class TestScenario(models.Model):
     """A business process tested end to end in one module (and the other modules it touches)."""
@@ -71,7 +69,6 @@ class TestScenario(models.Model):
                 condition=Q(priority__in=["high", "medium", "low"]), name="acceptance_testscenario_priority_valid"
             ),
         ]
-        indexes = search_indexes("acceptance_ts", substring_fields=("reference", "title"))
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.title}"

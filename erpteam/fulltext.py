@@ -5,37 +5,14 @@ indexes (`pg_trgm`) on the upper-cased fields searched by substring (Chinese wor
 AP-010, which full-text search does not split into words; Django's `icontains` reads those indexes).
 A database trigger keeps the vector current, so every write path keeps it: services, the admin and
 bulk loads alike. Other databases leave the column empty and search by substring only.
+
+The indexes and triggers are made by migrations on PostgreSQL only, outside the models' state: SQLite
+rebuilds a table with every index of the model's state, and could not build these.
 """
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.db.migrations.operations import AddIndex, RunPython
-from django.db.models import Index
-from django.db.models.functions import Upper
+from django.db.migrations.operations import RunPython
 
 FULL_TEXT_CONFIG = "english"
-
-
-def search_indexes(prefix: str, *, substring_fields: tuple[str, ...] = ()) -> list[Index]:
-    """The GIN index of the model's `search_vector` and a trigram index per substring field."""
-    return [
-        GinIndex(fields=["search_vector"], name=f"{prefix}_search_idx"),
-        *(
-            GinIndex(OpClass(Upper(name), name="gin_trgm_ops"), name=f"{prefix}_{name}_trgm")
-            for name in substring_fields
-        ),
-    ]
-
-
-class AddIndexOnPostgreSQL(AddIndex):
-    """An index only PostgreSQL builds (GIN); elsewhere the model state has it and the database does not."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def run_on_postgresql(forwards: str, backwards: str) -> RunPython:
@@ -72,4 +49,22 @@ CREATE TRIGGER {function} BEFORE INSERT OR UPDATE OF {of} ON {table}
 UPDATE {table} SET search_vector = NULL;
 """,
         f"DROP TRIGGER IF EXISTS {function} ON {table}; DROP FUNCTION IF EXISTS {function}();",
+    )
+
+
+def search_indexes(*, table: str, prefix: str, substring_columns: tuple[str, ...] = ()) -> RunPython:
+    """The GIN index of `table.search_vector` and a trigram index per column searched by substring, on
+    the expression Django's `icontains` compares (`UPPER(column::text) LIKE …`)."""
+    names = [f"{prefix}_search_idx", *(f"{prefix}_{column}_trgm" for column in substring_columns)]
+    return run_on_postgresql(
+        "\n".join(
+            [
+                f"CREATE INDEX {names[0]} ON {table} USING gin (search_vector);",
+                *(
+                    f"CREATE INDEX {name} ON {table} USING gin (upper({column}::text) gin_trgm_ops);"
+                    for name, column in zip(names[1:], substring_columns, strict=True)
+                ),
+            ]
+        ),
+        " ".join(f"DROP INDEX IF EXISTS {name};" for name in names),
     )

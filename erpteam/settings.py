@@ -25,8 +25,6 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Search: the text vector field, GIN and trigram indexes (used on PostgreSQL only).
-    "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
     "crispy_forms",

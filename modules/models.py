@@ -4,8 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from erpteam.fulltext import search_indexes
-
 
 class BusinessModule(models.Model):
     """A business area of the ERP in a project's scope (finance, warehouse, purchasing…).
@@ -35,7 +33,6 @@ class BusinessModule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "code"], name="modules_businessmodule_unique_project_code"),
         ]
-        indexes = search_indexes("modules_module", substring_fields=("code", "name"))
 
     def __str__(self) -> str:
         return self.name

@@ -5,8 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from erpteam.fulltext import search_indexes
-
 
 class User(AbstractUser):
     """An account. Roles are not kept here: they belong to the membership in each project."""
@@ -73,7 +71,6 @@ class Membership(models.Model):
                 name="people_membership_role_valid",
             ),
         ]
-        indexes = search_indexes("people_membership")
 
     def __str__(self) -> str:
         return f"{self.user.display_name} ({self.get_role_display()})"

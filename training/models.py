@@ -10,8 +10,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from erpteam.fulltext import search_indexes
-
 # What trainers upload as materials: documents, slides, sheets, PDFs, images, videos and archives.
 # The download is always an attachment with a content type from this table, never rendered as a page.
 MATERIAL_CONTENT_TYPES = {
@@ -123,10 +121,7 @@ class TrainingSession(models.Model):
                 name="training_trainingsession_status_valid",
             ),
         ]
-        indexes = [
-            models.Index(fields=["status", "start_at"], name="training_session_status_start"),
-            *search_indexes("training_session", substring_fields=("title",)),
-        ]
+        indexes = [models.Index(fields=["status", "start_at"], name="training_session_status_start")]
 
     def __str__(self) -> str:
         return self.title

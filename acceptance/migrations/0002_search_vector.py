@@ -1,9 +1,7 @@
-import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-import django.db.models.functions.text
 from django.db import migrations
 
-from erpteam.fulltext import AddIndexOnPostgreSQL, vector_trigger, weighted
+from erpteam.fulltext import search_indexes, vector_trigger, weighted
 
 
 class Migration(migrations.Migration):
@@ -21,27 +19,8 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        AddIndexOnPostgreSQL(
-            model_name="testscenario",
-            index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="acceptance_ts_search_idx"),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="testscenario",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("reference"), name="gin_trgm_ops"
-                ),
-                name="acceptance_ts_reference_trgm",
-            ),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="testscenario",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("title"), name="gin_trgm_ops"
-                ),
-                name="acceptance_ts_title_trgm",
-            ),
+        search_indexes(
+            table="acceptance_testscenario", prefix="acceptance_ts", substring_columns=("reference", "title")
         ),
         vector_trigger(
             table="acceptance_testscenario",

@@ -1,9 +1,7 @@
-import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-import django.db.models.functions.text
 from django.db import migrations
 
-from erpteam.fulltext import AddIndexOnPostgreSQL, run_on_postgresql, vector_trigger, weighted
+from erpteam.fulltext import run_on_postgresql, search_indexes, vector_trigger, weighted
 
 
 class Migration(migrations.Migration):
@@ -21,28 +19,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        AddIndexOnPostgreSQL(
-            model_name="issue",
-            index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="issues_issue_search_idx"),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="issue",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("title"), name="gin_trgm_ops"
-                ),
-                name="issues_issue_title_trgm",
-            ),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="issue",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("description"), name="gin_trgm_ops"
-                ),
-                name="issues_issue_description_trgm",
-            ),
-        ),
+        search_indexes(table="issues_issue", prefix="issues_issue", substring_columns=("title", "description")),
         vector_trigger(
             table="issues_issue",
             document=[

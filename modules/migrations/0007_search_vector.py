@@ -1,9 +1,7 @@
-import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-import django.db.models.functions.text
 from django.db import migrations
 
-from erpteam.fulltext import AddIndexOnPostgreSQL, vector_trigger, weighted
+from erpteam.fulltext import search_indexes, vector_trigger, weighted
 
 
 class Migration(migrations.Migration):
@@ -19,28 +17,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        AddIndexOnPostgreSQL(
-            model_name="businessmodule",
-            index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="modules_module_search_idx"),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="businessmodule",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("code"), name="gin_trgm_ops"
-                ),
-                name="modules_module_code_trgm",
-            ),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="businessmodule",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("name"), name="gin_trgm_ops"
-                ),
-                name="modules_module_name_trgm",
-            ),
-        ),
+        search_indexes(table="modules_businessmodule", prefix="modules_module", substring_columns=("code", "name")),
         vector_trigger(
             table="modules_businessmodule",
             document=[weighted("NEW.code", "A"), weighted("NEW.name", "A"), weighted("NEW.description", "B")],

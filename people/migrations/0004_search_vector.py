@@ -1,9 +1,8 @@
-import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from erpteam.fulltext import AddIndexOnPostgreSQL, run_on_postgresql, vector_trigger, weighted
+from erpteam.fulltext import run_on_postgresql, search_indexes, vector_trigger, weighted
 
 
 class Migration(migrations.Migration):
@@ -19,12 +18,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        AddIndexOnPostgreSQL(
-            model_name="membership",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector"], name="people_membership_search_idx"
-            ),
-        ),
+        search_indexes(table="people_membership", prefix="people_membership"),
         vector_trigger(
             table="people_membership",
             document=[

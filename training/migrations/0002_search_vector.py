@@ -1,10 +1,8 @@
-import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations
 
-from erpteam.fulltext import AddIndexOnPostgreSQL, vector_trigger, weighted
+from erpteam.fulltext import search_indexes, vector_trigger, weighted
 
 
 class Migration(migrations.Migration):
@@ -21,21 +19,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        AddIndexOnPostgreSQL(
-            model_name="trainingsession",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector"], name="training_session_search_idx"
-            ),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="trainingsession",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("title"), name="gin_trgm_ops"
-                ),
-                name="training_session_title_trgm",
-            ),
-        ),
+        search_indexes(table="training_trainingsession", prefix="training_session", substring_columns=("title",)),
         vector_trigger(
             table="training_trainingsession",
             document=[weighted("NEW.title", "A"), weighted("NEW.description", "B"), weighted("NEW.place", "C")],
