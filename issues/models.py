@@ -144,10 +144,15 @@ class Issue(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["project", "status"], name="issues_project_status_idx"),
             models.Index(fields=["project", "module"], name="issues_project_module_idx"),
             models.Index(fields=["assignee", "status"], name="issues_assignee_status_idx"),
             models.Index(fields=["resolve_due"], name="issues_resolve_due_idx"),
+            # One per order the issue list offers (the number breaks ties): a page walks the index and
+            # stops after its rows, whatever the number of issues.
+            models.Index(fields=["project", "severity", "number"], name="issues_sort_severity_idx"),
+            models.Index(fields=["project", "status", "number"], name="issues_sort_status_idx"),
+            models.Index(fields=["project", "resolve_due", "number"], name="issues_sort_resolve_due_idx"),
+            models.Index(fields=["project", "updated_at", "number"], name="issues_sort_updated_idx"),
             # The open issues' counts per module (dashboards, module pages) and per person (issues to
             # triage, in the navigation of every page) read this index alone: it holds every column they
             # filter and count on (`id` too, for COUNT("id")).
