@@ -3,13 +3,15 @@ modules, training sessions and test scenarios, each as their role in that projec
 
 Each kind registers in `KINDS`: what a person may see of it, the fields searched by substring and how
 its results are listed. On PostgreSQL the words are looked up in the kind's stored text vector (stemmed:
-"invoices" finds "invoice") and, for what full-text search does not split into words (Chinese, codes
-such as AP-010), by substring through trigram indexes (see erpteam.fulltext); only the most recent
-`RANK_WINDOW` matches of a kind are ranked. Elsewhere every word must appear in one of the fields
-(case-insensitive). A search runs the same few queries whatever the number of projects or rows.
+"invoices" finds "invoice"; a word also finds the words it begins) and, when a word is not only Latin
+letters (Chinese, codes such as AP-010, numbers), by substring through trigram indexes too (see
+erpteam.fulltext); only the most recent `RANK_WINDOW` matches of a kind are ranked. Elsewhere every
+word must appear in one of the fields (case-insensitive). A search runs the same few queries whatever
+the number of projects or rows.
 """
 
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
@@ -35,6 +37,7 @@ RANK_WINDOW = 500
 COUNT_LIMIT = 1000
 MAX_WORDS = 6
 MAX_LENGTH = 100
+PLAIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _union(querysets: list[QuerySet], model) -> QuerySet:
@@ -164,12 +167,16 @@ def _matching(kind: Kind, queryset: QuerySet, query: str) -> QuerySet:
     """Rows where every word of `query` is in one of the kind's fields, or (on PostgreSQL) whose text
     vector matches the words, or that match the query exactly."""
 
-    condition = reduce(
+    substring = reduce(
         operator.and_,
         (reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in kind.fields)) for word in _words(query)),
     )
-    if connections[queryset.db].vendor == "postgresql":
-        condition |= Q(search_vector=_full_text(query))
+    if connections[queryset.db].vendor != "postgresql":
+        condition = substring
+    elif _plain(query):
+        condition = Q(search_vector=_full_text(query))
+    else:
+        condition = Q(search_vector=_full_text(query)) | substring
     exact = kind.exact(query)
     return queryset.filter(condition if exact is None else condition | exact)
 
@@ -182,7 +189,17 @@ def _exact(kind: Kind, query: str) -> Case | Value:
     return Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
+def _plain(query: str) -> bool:
+    """Only words of Latin letters: full-text search finds them, and the beginnings of words."""
+    return all(PLAIN_WORD.fullmatch(word) for word in _words(query))
+
+
 def _full_text(query: str) -> SearchQuery:
+    if _plain(query):
+        # Each word, stemmed, as the beginning of a word: "invoices" finds "invoice", "fergu" "Ferguson".
+        return SearchQuery(
+            " & ".join(f"{word}:*" for word in _words(query)), search_type="raw", config=FULL_TEXT_CONFIG
+        )
     return SearchQuery(query, search_type="websearch", config=FULL_TEXT_CONFIG)
 
 
@@ -190,7 +207,9 @@ def _ranked(kind: Kind, matches: QuerySet, query: str) -> QuerySet:
     """The latest `RANK_WINDOW` matches (so a common word ranks a bounded set, not every row that has
     it), exact ones first, then by full-text rank on PostgreSQL."""
     exact = _exact(kind, query)
-    window = matches.annotate(exact=exact).order_by("exact", "-pk").values("pk")[:RANK_WINDOW]
+    # `pk + 0`: the newest matches are found through the search indexes, then sorted; walking the primary
+    # key backwards instead reads every newer row that does not match (a bulk load of other issues).
+    window = matches.annotate(exact=exact).order_by("exact", (F("pk") + 0).desc()).values("pk")[:RANK_WINDOW]
     ranked = matches.model.objects.filter(pk__in=window).annotate(exact=exact)
     if connections[matches.db].vendor == "postgresql":
         ranked = ranked.annotate(search_rank=SearchRank(F("search_vector"), _full_text(query)))

@@ -40,3 +40,4 @@ def test_a_person_is_found_by_a_new_name(team):
     member.user.last_name = "Okonkwo"
     member.user.save()
     assert found(search(user=team.user(Role.APP_CONSULTANT), query="okonkwo"), "people") == [member]
+    assert found(search(user=team.user(Role.APP_CONSULTANT), query="Okon"), "people") == [member]
