@@ -15,6 +15,16 @@ YES_NO = [("true", _("Yes")), ("false", _("No"))]
 ANY = _("Any")
 
 
+class IssueOrdering(django_filters.OrderingFilter):
+    """The chosen order, then the highest number first among equals: pages that neither overlap nor
+    skip, each order served by an index that ends in the number."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(param) for param in value), "-number")
+
+
 class IssueFilter(django_filters.FilterSet):
     """Filters of the issue list. `membership` gives meaning to "assigned to me" and "my modules"."""
 
@@ -47,7 +57,7 @@ class IssueFilter(django_filters.FilterSet):
         label=_("Blocks go-live"), choices=YES_NO, method="filter_blocking", empty_label=ANY
     )
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue", empty_label=ANY)
-    sort = django_filters.OrderingFilter(
+    sort = IssueOrdering(
         label=_("Sort by"),
         empty_label=_("Newest first"),
         fields=(

@@ -1,6 +1,7 @@
 import datetime
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -107,10 +108,15 @@ class Issue(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
     created_at = models.DateTimeField(_("logged"), default=timezone.now)
+    # When the issue came into erpteam: later than `created_at` for one logged after the fact or loaded
+    # from a legacy issue log. The SLA sweep announces no breach that is older than this.
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Title, description and comments, for search (see erpteam.fulltext).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = IssueQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("issue")
@@ -138,10 +144,15 @@ class Issue(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["project", "status"], name="issues_project_status_idx"),
             models.Index(fields=["project", "module"], name="issues_project_module_idx"),
             models.Index(fields=["assignee", "status"], name="issues_assignee_status_idx"),
             models.Index(fields=["resolve_due"], name="issues_resolve_due_idx"),
+            # One per order the issue list offers (the number breaks ties): a page walks the index and
+            # stops after its rows, whatever the number of issues.
+            models.Index(fields=["project", "severity", "number"], name="issues_sort_severity_idx"),
+            models.Index(fields=["project", "status", "number"], name="issues_sort_status_idx"),
+            models.Index(fields=["project", "resolve_due", "number"], name="issues_sort_resolve_due_idx"),
+            models.Index(fields=["project", "updated_at", "number"], name="issues_sort_updated_idx"),
             # The open issues' counts per module (dashboards, module pages) and per person (issues to
             # triage, in the navigation of every page) read this index alone: it holds every column they
             # filter and count on (`id` too, for COUNT("id")).
@@ -424,6 +435,8 @@ class SlaBreach(models.Model):
                 fields=["issue", "kind", "clock_started_at"], name="issues_slabreach_unique_issue_kind_clock"
             ),
         ]
+        # A sweep reads back the breaches it recorded by their time of detection.
+        indexes = [models.Index(fields=["detected_at"], name="issues_slabreach_detected_idx")]
 
     def __str__(self) -> str:
         return f"{self.issue} · {self.get_kind_display()}"

@@ -1,10 +1,13 @@
 """Reads of issues that pages and dashboards share. Each list starts from what the member may see."""
 
 import functools
+import json
 import operator
 from collections.abc import Sequence
 from functools import reduce
 
+from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Count, DateTimeField, IntegerField, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -28,6 +31,8 @@ TIER_ROLES = {
 }
 # A module with this many open training-gap issues gets a suggestion to schedule a refresher.
 REFRESHER_THRESHOLD = 3
+# Above this many issues, a list's count is PostgreSQL's estimate rather than a count of every row.
+EXACT_COUNT_UP_TO = 10_000
 
 
 def issues_visible(*, membership: Membership) -> QuerySet[Issue]:
@@ -46,6 +51,36 @@ def issue_list(*, membership: Membership) -> QuerySet[Issue]:
     return issues_visible(membership=membership).select_related(
         "module", "assignee__user", "reporter__user", "affected_end_user__user", "waiting_on__user"
     )
+
+
+class IssuePaginator(Paginator):
+    """Pages of an issue list whose cost follows the page, not the table: a page reads its issues' ids
+    first (through the index of the list's order) and joins only those rows; the count is exact up to
+    `EXACT_COUNT_UP_TO` and, on PostgreSQL, the planner's estimate above it (`estimated` says so)."""
+
+    def __init__(self, issues: QuerySet[Issue], per_page: int):
+        super().__init__(issues.values_list("pk", flat=True), per_page)
+        self.issues = issues
+        self.estimated = False
+
+    @functools.cached_property
+    def count(self) -> int:
+        ids = self.object_list.order_by()
+        if connections[ids.db].vendor != "postgresql":
+            return ids.count()
+        counted = ids[: EXACT_COUNT_UP_TO + 1].count()
+        if counted <= EXACT_COUNT_UP_TO:
+            return counted
+        self.estimated = True
+        return max(json.loads(ids.explain(format="json"))[0]["Plan"]["Plan Rows"], counted)
+
+    def page(self, number) -> Page:
+        # A page holds its full share of rows whatever the count says: an estimate may fall short.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list[bottom : bottom + self.per_page])
+        rows = self.issues.in_bulk(ids)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def issue_detail(*, membership: Membership, issue_id: int) -> Issue:

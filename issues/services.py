@@ -30,8 +30,8 @@ from issues.selectors import TIER_ROLES, WORKER_ROLES
 from issues.uploads import attachment_check
 from modules.models import BusinessModule, KeyUserAssignment
 from notifications.models import Notification
-from notifications.services import notify
-from people.models import Membership
+from notifications.services import Message, notify, notify_each
+from people.models import Membership, User
 from projects.models import Project
 
 Role = Membership.Role
@@ -662,16 +662,20 @@ def issue_decide(*, issue: Issue, option: SolutionOption, reason: str, actor: Me
 # --- SLA breaches ---------------------------------------------------------------------------------------
 
 
-def sla_breaches_record(*, now: datetime.datetime | None = None) -> int:
-    """Record each SLA breach once and tell the assignee and the module's Key Users.
+DIGEST_LINES = 50
 
-    A breach is one due time (respond or resolve) of one run of the clock: running this again finds
-    it recorded and sends nothing; an escalation starts a new run, which may breach again.
+
+def sla_breaches_record(*, now: datetime.datetime | None = None) -> int:
+    """Record every SLA breach not recorded yet, all at once, and send each person concerned (the
+    assignee, the module's Key Users) one digest of their new breaches: one notification, one email.
+
+    A breach is one due time (respond or resolve) of one run of the clock: running this again finds it
+    recorded and sends nothing; an escalation starts a new run, which may breach again. A breach that
+    was already past when the issue was recorded (a legacy issue log loaded in bulk, an issue logged
+    after the fact) is recorded and put on the timeline, and announced to no one. The same few queries
+    however many issues are overdue.
     """
     now = now or timezone.now()
-    count = 0
-    # Only the issues with a breach not recorded yet: a run that finds nothing new is one query, however
-    # many issues are overdue (the loop still checks each breach, for two runs at once).
     recorded = SlaBreach.objects.filter(issue=OuterRef("pk"), clock_started_at=OuterRef("sla_started_at"))
     unrecorded = (
         Q(first_response_at__isnull=True, respond_due__lt=now) & ~Exists(recorded.filter(kind=SlaBreach.Kind.RESPOND))
@@ -679,43 +683,118 @@ def sla_breaches_record(*, now: datetime.datetime | None = None) -> int:
     candidates = (
         Issue.objects.overdue(now)
         .filter(unrecorded)
-        .select_related("project", "module", "assignee__user")
+        .values(
+            "pk",
+            "number",
+            "title",
+            "project_id",
+            "module_id",
+            "assignee__user_id",
+            "first_response_at",
+            "respond_due",
+            "resolve_due",
+            "sla_started_at",
+            "recorded_at",
+        )
         .order_by("pk")
     )
-    for candidate in candidates:
-        breaches = []
-        if candidate.first_response_at is None and candidate.respond_due and candidate.respond_due < now:
-            breaches.append((SlaBreach.Kind.RESPOND, candidate.respond_due))
-        if candidate.resolve_due and candidate.resolve_due < now:
-            breaches.append((SlaBreach.Kind.RESOLVE, candidate.resolve_due))
-        for kind, due in breaches:
-            with transaction.atomic():
-                breach, created = SlaBreach.objects.get_or_create(
-                    issue=candidate,
+    breaches = []
+    for issue in candidates:
+        if issue["first_response_at"] is None and issue["respond_due"] and issue["respond_due"] < now:
+            breaches.append((issue, SlaBreach.Kind.RESPOND, issue["respond_due"]))
+        if issue["resolve_due"] and issue["resolve_due"] < now:
+            breaches.append((issue, SlaBreach.Kind.RESOLVE, issue["resolve_due"]))
+    if not breaches:
+        return 0
+    with transaction.atomic():
+        # Another sweep at the same time records the same breaches: the unique constraint keeps one, and
+        # `detected_at` (this sweep's own time) tells which ones this sweep recorded.
+        SlaBreach.objects.bulk_create(
+            [
+                SlaBreach(
+                    issue_id=issue["pk"],
                     kind=kind,
-                    clock_started_at=candidate.sla_started_at,
-                    defaults={"due_at": due, "detected_at": now},
+                    clock_started_at=issue["sla_started_at"],
+                    due_at=due,
+                    detected_at=now,
                 )
-                if not created:
-                    continue
-                count += 1
-                _event(candidate, None, IssueEvent.Kind.SLA_BREACHED, field=f"{kind}_due", after=due.isoformat())
-                people = [
-                    candidate.assignee.user if candidate.assignee else None,
-                    *_module_key_users(candidate.module_id),
-                ]
-                _notify(
-                    candidate,
-                    people=people,
-                    actor=None,
-                    kind=Notification.Kind.SLA_BREACH,
-                    event_key=f"issue:{candidate.pk}:sla-breach:{breach.pk}",
-                    subject=format_lazy(
-                        gettext_lazy("SLA breached on issue #{number} ({kind}): {title}"),
-                        number=candidate.number,
-                        kind=SlaBreach.Kind(breach.kind).label,
-                        title=candidate.title,
-                    ),
-                    body=candidate.description,
-                )
-    return count
+                for issue, kind, due in breaches
+            ],
+            ignore_conflicts=True,
+        )
+        mine = set(SlaBreach.objects.filter(detected_at=now).values_list("issue_id", "kind"))
+        breaches = [(issue, kind, due) for issue, kind, due in breaches if (issue["pk"], kind) in mine]
+        IssueEvent.objects.bulk_create(
+            IssueEvent(
+                issue_id=issue["pk"],
+                kind=IssueEvent.Kind.SLA_BREACHED,
+                field=f"{kind}_due",
+                after=due.isoformat(),
+                created_at=now,
+            )
+            for issue, kind, due in breaches
+        )
+        _sla_digests_send([(issue, kind) for issue, kind, due in breaches if due >= issue["recorded_at"]], now=now)
+    return len(breaches)
+
+
+def _sla_digests_send(breaches: list[tuple[dict, str]], *, now: datetime.datetime) -> None:
+    """One notification per person listing the breaches of their issues (assigned to them, or in a
+    module they are a Key User of)."""
+    key_users: dict[int, list[int]] = {}
+    for module_id, user_id in (
+        KeyUserAssignment.objects.effective()
+        .filter(module_id__in={issue["module_id"] for issue, _kind in breaches})
+        .values_list("module_id", "membership__user_id")
+    ):
+        key_users.setdefault(module_id, []).append(user_id)
+    per_person: dict[int, list[tuple[dict, str]]] = {}
+    for issue, kind in breaches:
+        for user_id in {issue["assignee__user_id"], *key_users.get(issue["module_id"], [])} - {None}:
+            per_person.setdefault(user_id, []).append((issue, kind))
+    users = User.objects.filter(pk__in=per_person, is_active=True).in_bulk()
+    projects = Project.objects.in_bulk({issue["project_id"] for issue, _kind in breaches})
+    notify_each(
+        kind=Notification.Kind.SLA_BREACH,
+        event_key=f"sla-breaches:{now.isoformat()}",
+        messages={
+            users[user_id]: _sla_digest(theirs, projects=projects)
+            for user_id, theirs in per_person.items()
+            if user_id in users
+        },
+    )
+
+
+def _sla_digest(breaches: list[tuple[dict, str]], *, projects: dict[int, Project]) -> Message:
+    """The digest of one person's breaches, linked to the issue (one breach) or the project's overdue issues."""
+    in_projects = {issue["project_id"] for issue, _kind in breaches}
+    project_id = in_projects.pop() if len(in_projects) == 1 else None
+    lines = [
+        format_lazy(
+            gettext_lazy("#{number} {title}: {kind}"),
+            number=issue["number"],
+            title=issue["title"],
+            kind=SlaBreach.Kind(kind).label,
+        )
+        for issue, kind in breaches[:DIGEST_LINES]
+    ]
+    if len(breaches) > DIGEST_LINES:
+        lines.append(format_lazy(gettext_lazy("…and {count} more."), count=len(breaches) - DIGEST_LINES))
+    if len(breaches) == 1:
+        ((issue, kind),) = breaches
+        subject = format_lazy(
+            gettext_lazy("SLA breached on issue #{number} ({kind}): {title}"),
+            number=issue["number"],
+            kind=SlaBreach.Kind(kind).label,
+            title=issue["title"],
+        )
+        url = reverse("issues:detail", kwargs={"project_id": issue["project_id"], "issue_id": issue["pk"]})
+    else:
+        subject = format_lazy(gettext_lazy("{count} SLA breaches on your issues"), count=len(breaches))
+        url = f"{reverse('issues:list', kwargs={'project_id': project_id})}?overdue=true" if project_id else ""
+    return Message(
+        subject=subject,
+        body=format_lazy("\n".join(["{}"] * len(lines)), *lines),
+        url=url,
+        project=projects.get(project_id),
+    )

@@ -3,7 +3,6 @@ screenshots, and the project's SLA policy. Views parse input and call one servic
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -66,7 +65,7 @@ class IssueListView(IssueListMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         issues = self.filtered()
-        page = Paginator(issues.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = selectors.IssuePaginator(issues.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             filter=issues,
             page_obj=page,

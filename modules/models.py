@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,9 +20,11 @@ class BusinessModule(models.Model):
     description = models.TextField(_("description"), blank=True)
     in_scope = models.BooleanField(_("in scope"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Code, name and description, for search (see erpteam.fulltext).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # Also how the audit trail still knows the project of a deleted module's Key Users and deliverables.
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("business module")

@@ -2,7 +2,9 @@
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +13,18 @@ from django.utils import timezone, translation
 from notifications.models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one person is told. `subject` and `body` may be lazy translations: each person gets them in
+    their own language. `attachment` is (filename, text content, mimetype), e.g. an .ics invitation."""
+
+    subject: Any
+    body: Any = ""
+    url: str = ""
+    project: Any = None
+    attachment: tuple[str, str, str] | None = None
 
 
 def notify(
@@ -24,13 +38,16 @@ def notify(
     project=None,
     attachment: tuple[str, str, str] | None = None,
 ) -> list[Notification]:
-    """Record `kind` for each recipient once per `event_key` and email it after commit.
+    """Tell each recipient the same message (see `notify_each`)."""
+    message = Message(subject=subject, body=body, url=url, project=project, attachment=attachment)
+    return notify_each(kind=kind, event_key=event_key, messages={user: message for user in recipients})
 
-    `subject` and `body` may be lazy translations: each person gets them in their own language.
-    `attachment` is (filename, text content, mimetype), e.g. an .ics invitation. Running it twice for
-    the same event creates nothing new, so callers (and retried tasks) may repeat it safely.
-    """
-    people = {user.pk: user for user in recipients if user is not None and user.is_active}
+
+def notify_each(*, kind: str, event_key: str, messages: Mapping) -> list[Notification]:
+    """Record `kind` for each person (a user mapped to their `Message`) once per `event_key` and email it
+    after commit. Running it twice for the same event creates nothing new, so callers (and retried
+    tasks) may repeat it safely. The same few queries however many people are told."""
+    people = {user.pk: (user, message) for user, message in messages.items() if user is not None and user.is_active}
     if not people:
         return []
     existing = set(
@@ -42,27 +59,29 @@ def notify(
         )
     )
     created = []
-    for user in people.values():
+    for user, message in people.values():
         if user.pk in existing:
             continue
         # Someone who never chose a language reads the one in use (the team usually shares it).
         with translation.override(user.language or translation.get_language() or settings.LANGUAGE_CODE):
             notification = Notification(
                 recipient=user,
-                project=project,
+                project=message.project,
                 kind=kind,
                 event_key=event_key[:200],
-                subject=str(subject)[:255],
-                body=str(body),
-                url=url,
+                subject=str(message.subject)[:255],
+                body=str(message.body),
+                url=message.url,
                 email_status=(
                     Notification.EmailStatus.SKIPPED
                     if user.pk in no_email or not user.email
                     else Notification.EmailStatus.PENDING
                 ),
             )
-        if attachment:
-            notification.attachment_name, notification.attachment_content, notification.attachment_mimetype = attachment
+        if message.attachment:
+            notification.attachment_name, notification.attachment_content, notification.attachment_mimetype = (
+                message.attachment
+            )
         created.append(notification)
     Notification.objects.bulk_create(created, ignore_conflicts=True)
     # Read back: bulk_create with ignore_conflicts leaves primary keys unset.

@@ -162,7 +162,7 @@ def test_after_an_escalation_a_new_breach_is_announced_again(team, issue_make, c
     assert services.sla_breaches_record() == 0
     clock(18)
     assert services.sla_breaches_record() == 2
-    assert Notification.objects.filter(kind=Notification.Kind.SLA_BREACH, recipient__username="keyuser").count() == 4
+    assert Notification.objects.filter(kind=Notification.Kind.SLA_BREACH, recipient__username="keyuser").count() == 2
 
 
 def test_a_paused_issue_is_not_reported_as_breached(team, issue_make, clock):

@@ -206,6 +206,15 @@ def test_the_list_paginates_and_keeps_the_filters_in_the_page_links(team, issue_
     assert len(team.client_for(Role.KEY_USER).get(url("list", team, severity="s3", page=2)).context["issues"]) == 2
 
 
+def test_pages_of_a_sort_with_ties_neither_overlap_nor_skip(team, issue_make):
+    logged = [issue_make(severity="s3").number for _ in range(30)]
+    client = team.client_for(Role.KEY_USER)
+    first = numbers(client.get(url("list", team, sort="severity")))
+    second = numbers(client.get(url("list", team, sort="severity", page=2)))
+    assert first + second == sorted(logged, reverse=True)
+    assert client.get(url("list", team)).context["page_obj"].paginator.count == 30
+
+
 def test_the_export_follows_the_filters_as_csv_and_excel(team, spread):
     client = team.client_for(Role.MANAGER)
     csv_text = client.get(url("export", team, format="csv", severity="s1")).content.decode("utf-8-sig")

@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from modules.services import module_end_user_add
 from people.models import Membership
-from search.selectors import PER_KIND, search
+from search.selectors import PAGE_SIZE, PER_KIND, search
+from search.templatetags.search_highlight import highlight
 from tests.acceptance.factories import scenario_make
 from tests.factories import MembershipFactory, UserFactory
+from tests.querycount import assert_same_queries, queries_for
 from tests.training.conftest import session_make
 from tests.workspace.conftest import issue_make
 from training import services as training_services
@@ -133,6 +135,7 @@ def test_a_long_list_shows_the_first_results_and_says_there_are_more(team):
     results = search(user=team.user(Role.KEY_USER), query="goods receipt")
     assert len(found(results, "issues")) == PER_KIND
     assert results.groups[0].more
+    assert results.groups[0].count == PER_KIND + 2
 
 
 def test_an_empty_query_finds_nothing_and_explains_what_to_type(team):
@@ -147,3 +150,62 @@ def test_codes_and_chinese_words_are_found_too(team, twins):
     issue = issue_make(team.module, team.members[Role.KEY_USER], "付款建议中没有任何供应商")
     assert found(search(user=team.user(Role.KEY_USER), query="WHT-010"), "scenarios") == [mine["scenario"]]
     assert found(search(user=team.user(Role.KEY_USER), query="付款建议"), "issues") == [issue]
+
+
+def test_a_chinese_word_inside_a_description_is_found(team):
+    issue = issue_make(
+        team.module, team.members[Role.KEY_USER], "Payment proposal", description="付款建议中没有任何供应商"
+    )
+    assert found(search(user=team.user(Role.KEY_USER), query="没有任何"), "issues") == [issue]
+
+
+def test_the_issue_with_the_number_comes_first_before_issues_that_mention_it(team):
+    issue = issue_make(team.module, team.members[Role.KEY_USER], "Payment run fails")
+    mentions = issue_make(team.module, team.members[Role.KEY_USER], f"Same as {issue.number}, on the other bank")
+    assert found(search(user=team.user(Role.KEY_USER), query=str(issue.number)), "issues") == [issue, mentions]
+
+
+def test_the_matched_words_are_marked_and_everything_else_escaped():
+    assert highlight("Invoices <b>blocked</b>", ["invoice"]) == "<mark>Invoices</mark> &lt;b&gt;blocked&lt;/b&gt;"
+    assert highlight("供应商付款建议", ["付款"]) == "供应商<mark>付款</mark>建议"
+    assert highlight("AP-010 & AP-0100", ["ap-010"]) == "<mark>AP-010</mark> &amp; <mark>AP-010</mark>0"
+    assert highlight("<i>", ["<"]) == "<mark>&lt;</mark>i&gt;"
+
+
+def test_a_title_with_markup_is_shown_as_text_with_the_words_marked(team):
+    issue_make(team.module, team.members[Role.KEY_USER], '<img src=x onerror="alert(1)"> payment run fails')
+    page = team.client_for(Role.KEY_USER).get(reverse("search:results"), {"q": "payment"}).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; <mark>payment</mark> run fails" in page
+
+
+def test_one_kind_is_listed_page_by_page(team):
+    for n in range(PAGE_SIZE + 3):
+        issue_make(team.module, team.members[Role.KEY_USER], f"Goods receipt {n} fails")
+    client = team.client_for(Role.KEY_USER)
+    overview = client.get(reverse("search:results"), {"q": "goods receipt"}).content.decode()
+    assert "?q=goods%20receipt&amp;kind=issues" in overview
+    first = client.get(reverse("search:results"), {"q": "goods receipt", "kind": "issues"})
+    (issues,) = [group for group in first.context["results"].groups if group.items]
+    assert (len(issues.items), issues.count, issues.has_next) == (PAGE_SIZE, PAGE_SIZE + 3, True)
+    assert "kind=issues&amp;page=2" in first.content.decode()
+    second = client.get(reverse("search:results"), {"q": "goods receipt", "kind": "issues", "page": "2"})
+    (issues,) = [group for group in second.context["results"].groups if group.items]
+    assert (len(issues.items), issues.has_next) == (3, False)
+    assert not {item.pk for item in issues.items} & {item.pk for item in first.context["results"].groups[0].items}
+
+
+@pytest.mark.parametrize("page", ["", "kind=issues&page=2", "kind=nothing&page=99999999999999999999999"])
+def test_a_search_runs_the_same_queries_whatever_the_number_of_matches(team, twins, page):
+    client = team.client_for(Role.APP_CONSULTANT)
+    url = f"{reverse('search:results')}?q=withholding+tax&{page}"
+
+    def more():
+        for n in range(PAGE_SIZE + 2):
+            issue_make(team.module, team.members[Role.KEY_USER], f"Withholding tax {n}")
+            session_make(team, title=f"Withholding tax {n}")
+            scenario_make(module=team.module, reference=f"WHT-1{n:02}", title="Withholding tax")
+
+    small = queries_for(client, url)
+    more()
+    assert_same_queries(small, queries_for(client, url), url=url)
