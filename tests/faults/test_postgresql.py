@@ -10,8 +10,8 @@ from django.db import connection
 from django.urls import reverse
 
 from people import services as people_services
-from people.imports import roster_import_create
 from people.models import Membership, RosterImport
+from people.roster.services import roster_import_create
 from tests.faults.conftest import database_url
 from tests.people.conftest import csv_bytes, snapshot
 
