@@ -15,7 +15,7 @@ class Severity(models.TextChoices):
     S4 = "s4", _("S4 · Low")
 
 
-class IssueQuerySet(models.QuerySet):
+class IssueQuerySet(models.QuerySet["Issue"]):
     def open(self):
         return self.filter(status__in=Issue.OPEN_STATUSES)
 

@@ -15,6 +15,7 @@ from functools import reduce
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import TestScenario
@@ -50,7 +51,7 @@ class Group:
     more: bool = False
 
     @property
-    def label(self) -> str:
+    def label(self) -> Promise:
         return KINDS[self.kind]
 
 

@@ -93,6 +93,8 @@ class TrainingSession(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+    # Its attendances with whether each is trained or certified already, as `session_detail` reads them.
+    attendance_list: list["Attendance"]
 
     class Meta:
         verbose_name = _("training session")
