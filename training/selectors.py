@@ -415,6 +415,8 @@ def session_conflicts(session: TrainingSession) -> dict[int, list[TrainingSessio
 
 
 class Invitable(TypedDict):
+    """What `invite_candidates` annotates each member with."""
+
     works_in_module: bool
     completed: bool
     invited: bool
