@@ -73,13 +73,19 @@ bench: $(VENV)/.installed assets
 loadtest: $(VENV)/.installed assets
 	$(PY) -m bench.loadtest
 
+# The checks of .pre-commit-config.yaml on every file, with the pinned tools of requirements-dev.txt: ruff, djLint
+# over the templates, django-upgrade as a check, mypy over the services and selectors.
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint templates
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2 --check
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2 --exit-zero-even-if-changed
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=tests --no-obsolete

@@ -174,17 +174,12 @@ def _scenario_from_row(number: int, row: dict[str, str], reference: str, lookups
             )
         )
         return None
-    problems = []
-    for column, label in (("title", _("title")), ("business_process", _("business process"))):
-        if not row.get(column, "").strip():
-            problems.append(_("the %(column)s of %(reference)s is empty.") % {"column": label, "reference": reference})
-    related = []
-    for text in filter(None, (t.strip() for t in LIST_SEPARATORS.split(row.get("modules_touched", "")))):
-        other = lookups.module(text)
-        if other is None:
-            problems.append(_("there is no module “%(module)s” in this project.") % {"module": text})
-        else:
-            related.append(other)
+    problems = [
+        _("the %(column)s of %(reference)s is empty.") % {"column": label, "reference": reference}
+        for column, label in (("title", _("title")), ("business_process", _("business process")))
+        if not row.get(column, "").strip()
+    ]
+    related = _related_modules(row.get("modules_touched", ""), lookups, problems)
     owner = lookups.owner(module, row.get("owner", ""))
     if owner is None:
         problems.append(
@@ -196,16 +191,8 @@ def _scenario_from_row(number: int, row: dict[str, str], reference: str, lookups
     if priority is None:
         problems.append(_("the priority “%(priority)s” is not high, medium or low.") % {"priority": row["priority"]})
     existing = lookups.scenarios.get(reference)
-    if existing is not None and existing.module_id != module.pk and existing.has_runs:
-        problems.append(
-            _("%(reference)s has been run in %(module)s; it cannot move to another module.")
-            % {"reference": reference, "module": existing.module.name}
-        )
-    if existing is not None and not allows(membership, Action.ACCEPTANCE_WRITE, module_id=existing.module_id):
-        problems.append(
-            _("you are not a Key User of %(module)s, so you cannot change %(reference)s.")
-            % {"module": existing.module.name, "reference": reference}
-        )
+    if existing is not None:
+        problems.extend(_update_problems(existing, module, membership))
     errors.extend(_row_error(number, problem) for problem in problems)
     if problems:
         return None
@@ -221,6 +208,34 @@ def _scenario_from_row(number: int, row: dict[str, str], reference: str, lookups
         description=row.get("preconditions", "").strip(),
         existing=existing,
     )
+
+
+def _related_modules(text: str, lookups: _Lookups, problems: list) -> list[BusinessModule]:
+    """The modules a row's "modules touched" names; each name that is no module of the project is a problem."""
+    related = []
+    for name in filter(None, (t.strip() for t in LIST_SEPARATORS.split(text))):
+        other = lookups.module(name)
+        if other is None:
+            problems.append(_("there is no module “%(module)s” in this project.") % {"module": name})
+        else:
+            related.append(other)
+    return related
+
+
+def _update_problems(existing: TestScenario, module: BusinessModule, membership: Membership) -> list:
+    """Why a row may not update the scenario it names: it was run and would move, or it is not the member's."""
+    problems = []
+    if existing.module_id != module.pk and existing.has_runs:
+        problems.append(
+            _("%(reference)s has been run in %(module)s; it cannot move to another module.")
+            % {"reference": existing.reference, "module": existing.module.name}
+        )
+    if not allows(membership, Action.ACCEPTANCE_WRITE, module_id=existing.module_id):
+        problems.append(
+            _("you are not a Key User of %(module)s, so you cannot change %(reference)s.")
+            % {"module": existing.module.name, "reference": existing.reference}
+        )
+    return problems
 
 
 def scenarios_read(*, data: bytes, filename: str, project: Project, membership: Membership) -> ImportPreview:
@@ -256,50 +271,59 @@ def scenarios_read(*, data: bytes, filename: str, project: Project, membership: 
             planned[reference] = _scenario_from_row(number, row, reference, lookups, membership, preview.errors)
             step_rows[reference] = {}
         else:
-            first_number, first_row = first[reference]
-            for column in SCENARIO_COLUMNS:
-                value = row.get(column, "").strip()
-                if value and value != first_row.get(column, "").strip():
-                    preview.errors.append(
-                        _row_error(
-                            number,
-                            _(
-                                "the %(column)s of %(reference)s differs from row %(first)s; "
-                                "repeat it or leave it empty."
-                            )
-                            % {"column": _title(column).lower(), "reference": reference, "first": first_number},
-                        )
-                    )
-        step_text = row["step"].strip()
-        action, expected = row["action"].strip(), row["expected_result"].strip()
-        if not (step_text or action or expected):
-            continue  # a scenario without steps yet
-        if not step_text.isdigit() or int(step_text) < 1:
-            preview.errors.append(
-                _row_error(number, _("the step number “%(step)s” is not a whole number from 1.") % {"step": step_text})
-            )
-            continue
-        step = int(step_text)
-        if step in step_rows[reference]:
-            preview.errors.append(
-                _row_error(
-                    number,
-                    _("step %(step)s of %(reference)s is already on row %(other)s.")
-                    % {"step": step, "reference": reference, "other": step_rows[reference][step]},
-                )
-            )
-            continue
-        step_rows[reference][step] = number
-        if not action or not expected:
-            preview.errors.append(_row_error(number, _("a step needs both an action and an expected result.")))
-            continue
-        if planned[reference] is not None:
-            planned[reference].steps.append((step, StepSpec(action, expected)))
+            preview.errors.extend(_repeat_errors(number, row, reference, *first[reference]))
+        step = _step_from_row(number, row, reference, step_rows[reference], preview.errors)
+        if step is not None and (scenario := planned[reference]) is not None:
+            scenario.steps.append(step)
     for scenario in planned.values():
         if scenario is not None:
             scenario.steps = [spec for _step, spec in sorted(scenario.steps, key=lambda pair: pair[0])]
             preview.scenarios.append(scenario)
     return preview
+
+
+def _repeat_errors(number: int, row: dict[str, str], reference: str, first_number: int, first_row: dict) -> list:
+    """A later row of a scenario repeats its columns or leaves them empty: each one that differs is an error."""
+    return [
+        _row_error(
+            number,
+            _("the %(column)s of %(reference)s differs from row %(first)s; repeat it or leave it empty.")
+            % {"column": _title(column).lower(), "reference": reference, "first": first_number},
+        )
+        for column in SCENARIO_COLUMNS
+        if (value := row.get(column, "").strip()) and value != first_row.get(column, "").strip()
+    ]
+
+
+def _step_from_row(
+    number: int, row: dict[str, str], reference: str, step_rows: dict[int, int], errors: list
+) -> tuple[int, StepSpec] | None:
+    """The row's step of its scenario as (number, step), or None: a row without a step (a scenario without
+    steps yet) or with a wrong one (its error added to `errors`). `step_rows`: step → row, so far."""
+    step_text = row["step"].strip()
+    action, expected = row["action"].strip(), row["expected_result"].strip()
+    if not (step_text or action or expected):
+        return None
+    if not step_text.isdigit() or int(step_text) < 1:
+        errors.append(
+            _row_error(number, _("the step number “%(step)s” is not a whole number from 1.") % {"step": step_text})
+        )
+        return None
+    step = int(step_text)
+    if step in step_rows:
+        errors.append(
+            _row_error(
+                number,
+                _("step %(step)s of %(reference)s is already on row %(other)s.")
+                % {"step": step, "reference": reference, "other": step_rows[step]},
+            )
+        )
+        return None
+    step_rows[step] = number
+    if not action or not expected:
+        errors.append(_row_error(number, _("a step needs both an action and an expected result.")))
+        return None
+    return step, StepSpec(action, expected)
 
 
 def scenarios_import(*, preview: ImportPreview, project: Project) -> ImportPreview:

@@ -205,7 +205,7 @@ class TestRun(models.Model):
     )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.NOT_RUN)
+    result = models.CharField(_("result"), max_length=10, choices=Result, default=Result.NOT_RUN)
 
     history = HistoricalRecords()
 
@@ -262,7 +262,7 @@ class StepResult(models.Model):
     order = models.PositiveIntegerField(_("step"))
     action = models.TextField(_("action"))
     expected_result = models.TextField(_("expected result"))
-    status = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.NOT_RUN)
+    status = models.CharField(_("result"), max_length=10, choices=Result, default=Result.NOT_RUN)
     actual_result = models.TextField(_("actual result"), blank=True)
     screenshot = models.FileField(_("screenshot"), upload_to=screenshot_path, blank=True)
     recorded_by = models.ForeignKey(

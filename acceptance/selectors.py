@@ -10,6 +10,7 @@ progress (the run is not finished), or the finished run's result (passed, failed
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from django.db.models import (
     Case,
@@ -27,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import (
@@ -43,7 +45,7 @@ from acceptance.models import (
 from erpteam.permissions import Action, allows
 from erpteam.prepared import PreparedQuery
 from erpteam.queries import count_subquery
-from issues.models import Issue
+from issues.models import Issue, IssueQuerySet
 from modules.models import BusinessModule
 from people.models import Membership
 from projects.models import Project
@@ -128,7 +130,7 @@ class Progress:
         return round(100 * count / self.planned, 1) if self.planned else 0
 
     @property
-    def bar(self) -> list[tuple[str, str, int, float]]:
+    def bar(self) -> list[tuple[str, Promise, int, float]]:
         """(state, label, count, percent) for a stacked progress bar."""
         labels = dict(State.choices)
         counts = {
@@ -165,7 +167,7 @@ def _state_rows(planned: QuerySet[CycleScenario], key: str) -> QuerySet:
     )
 
 
-def _defect_rows(issues: QuerySet[Issue], key: str) -> QuerySet:
+def _defect_rows(issues: IssueQuerySet, key: str) -> QuerySet:
     # An issue has one severity: counted by key and severity, each counts once however many steps raised it.
     return (
         issues.open()
@@ -176,9 +178,12 @@ def _defect_rows(issues: QuerySet[Issue], key: str) -> QuerySet:
     )
 
 
-def _tally(rows, cls: type[Progress]) -> tuple[dict[int, Progress], dict[int, dict[str, int]]]:
+P = TypeVar("P", bound=Progress)
+
+
+def _tally(rows, cls: type[P]) -> tuple[dict[int, P], dict[int, dict[str, int]]]:
     """(group, kind, state or severity, count) rows → group → progress, and group → open defects by severity."""
-    progress: dict[int, Progress] = {}
+    progress: dict[int, P] = {}
     defects: dict[int, dict[str, int]] = {}
     for group, kind, label, count in rows:
         if kind == _DEFECT:
@@ -195,7 +200,7 @@ def _progress_by(planned: QuerySet[CycleScenario], key: str) -> dict[int, Progre
     return _tally(_state_rows(planned, key), Progress)[0]
 
 
-def _progress_and_defects(planned: QuerySet[CycleScenario], key: str, issues: QuerySet[Issue], issue_key: str):
+def _progress_and_defects(planned: QuerySet[CycleScenario], key: str, issues: IssueQuerySet, issue_key: str):
     """(group, kind, state or severity, count) rows: the progress of the `planned` scenarios by `key`
     and the open defects among `issues` by `issue_key`, in one query (read by `_tally`)."""
     return _state_rows(planned, key).union(_defect_rows(issues, issue_key), all=True)
@@ -222,7 +227,7 @@ _CYCLES_OF_PROJECT = PreparedQuery(
 )
 
 
-def _cycle_defects(cycle: TestCycle) -> QuerySet[Issue]:
+def _cycle_defects(cycle: TestCycle) -> IssueQuerySet:
     return Issue.objects.filter(acceptance_step_results__run__cycle=cycle)
 
 
@@ -283,9 +288,10 @@ class ModuleProgress(Progress):
         return self.sign_off is not None
 
 
-def _module_rows(
-    cycle: TestCycle, cls: type[ModuleProgress], *, with_exceptions: bool = True
-) -> dict[int, ModuleProgress]:
+M = TypeVar("M", bound=ModuleProgress)
+
+
+def _module_rows(cycle: TestCycle, cls: type[M], *, with_exceptions: bool = True) -> dict[int, M]:
     """Module id → its progress, open defects, sign-off and (`with_exceptions`) exception in the cycle,
     for the modules with scenarios planned (or a sign-off) in it. Three queries (two without the
     exceptions)."""
@@ -363,7 +369,8 @@ _LATEST_UAT_CYCLE = PreparedQuery(
 
 def latest_uat_cycle(*, project: Project, today: datetime.date | None = None) -> TestCycle | None:
     """The UAT cycle that counts for readiness: the latest one already started, else the next one."""
-    return next(iter(_LATEST_UAT_CYCLE.objects(project=project.pk, today=today or timezone.localdate())), None)
+    cycles = _LATEST_UAT_CYCLE.objects(project=project.pk, today=today or timezone.localdate())
+    return cast(TestCycle | None, next(iter(cycles), None))
 
 
 def module_acceptance_panel(*, module: BusinessModule, membership: Membership) -> dict:

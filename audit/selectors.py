@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import get_history_manager_for_model, get_history_model_for_model
 
 from acceptance.models import AcceptanceException, ModuleSignOff, TestCycle
 from issues.models import Issue, SlaPolicy
@@ -49,7 +51,7 @@ class Names:
     """Display names of the objects history rows refer to, fetched in bulk for a page; an object
     deleted since is named from its own last history row."""
 
-    NAMERS: dict[type[models.Model], tuple[Callable[[], QuerySet], Callable[[object], str]]] = {
+    NAMERS: dict[type[models.Model], tuple[Callable[[], QuerySet], Callable[[Any], str]]] = {
         User: (User.objects.all, lambda user: user.display_name),
         Membership: (lambda: Membership.objects.select_related("user"), lambda m: m.user.display_name),
         BusinessModule: (BusinessModule.objects.all, lambda module: module.name),
@@ -96,18 +98,18 @@ class Kind:
     label: Promise
     project_path: str
     module_path: str | None
-    describe: Callable[[object, Names], str]
+    describe: Callable[[Any, Names], str]
     hidden: frozenset[str] = frozenset()
     # (model, attribute of the row, URL name, URL argument) of the page the row links to while it exists
     link: tuple[type[models.Model], str, str, str] | None = None
 
     @property
     def history(self):
-        return self.model.history
+        return get_history_manager_for_model(self.model)
 
     @property
     def history_model(self) -> type[models.Model]:
-        return self.model.history.model
+        return get_history_model_for_model(self.model)
 
 
 def _modules_of(project_id: int) -> list[QuerySet]:
@@ -310,7 +312,7 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
     @property
-    def action_label(self) -> str:
+    def action_label(self) -> Promise:
         return ACTIONS[self.action]
 
 
@@ -338,7 +340,7 @@ def audit_page(*, project: Project, rows, number) -> Page:
     return page
 
 
-def _records_with_previous(kind: Kind, history_ids: list[int]) -> dict[int, tuple[object, object | None]]:
+def _records_with_previous(kind: Kind, history_ids: list[int]) -> dict[int, tuple[Any, Any]]:
     """history_id → (row, the row of the same object just before it), in one query."""
     history = kind.history
     previous_id = (
@@ -364,9 +366,12 @@ def _records_with_previous(kind: Kind, history_ids: list[int]) -> dict[int, tupl
     return result
 
 
-def _foreign_keys(model) -> list[models.ForeignKey]:
+def _foreign_keys(model) -> list[tuple[type[models.Model], str]]:
+    """(model referred to, attribute) of the model's foreign keys to objects the trail names."""
     return [
-        f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey) and f.related_model in Names.NAMERS
+        (cast(type[models.Model], f.related_model), f.attname)
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and f.related_model in Names.NAMERS
     ]
 
 
@@ -418,14 +423,14 @@ def audit_entries(*, project: Project, rows: list[dict]) -> list[Entry]:
         ids_by_kind[row["audit_kind"]].append(row["history_id"])
     fetched = {key: _records_with_previous(KINDS[key], ids) for key, ids in ids_by_kind.items()}
 
-    wanted = defaultdict(set)
+    wanted: defaultdict[type[models.Model], set[int]] = defaultdict(set)
     for key, records in fetched.items():
         kind = KINDS[key]
         for pair in records.values():
             for record in filter(None, pair):
                 wanted[User].add(record.history_user_id)
-                for foreign_key in _foreign_keys(kind.model):
-                    wanted[foreign_key.related_model].add(getattr(record, foreign_key.attname))
+                for related_model, attname in _foreign_keys(kind.model):
+                    wanted[related_model].add(getattr(record, attname))
                 if kind.link:
                     wanted[kind.link[0]].add(getattr(record, kind.link[1]))
     names = Names({model: ids - {None} for model, ids in wanted.items()})

@@ -247,6 +247,64 @@ def figures_differ(project) -> list[str]:
     return differences
 
 
+def _print_pages(results: dict[str, list[Measure]], subjects: list[Subject]) -> tuple[list[str], list[str]]:
+    """The pages' queries and times on both projects, side by side; returns (targets missed, pages broken)."""
+    header = "".join(f"{s.project.code + ' queries':>18} {'ms':>8}" for s in subjects)
+    print(f"\n{'page':<22}{header}")
+    missed, broken = [], []
+    for name, (a, b) in results.items():
+        cells = "".join(f"{m.error[:26]:>27}" if m.error else f"{m.queries:>18} {m.median_ms:>8.1f}" for m in (a, b))
+        flags = []
+        if a.error or b.error:
+            broken.append(f"{name}: {a.error or b.error}")
+            flags.append("error")
+        else:
+            if a.queries != b.queries:
+                flags.append("queries differ")
+            if max(a.queries, b.queries) > MAX_QUERIES:
+                flags.append(f"over {MAX_QUERIES} queries")
+        missed += [f"{name}: {flag}" for flag in flags if flag != "error"]
+        print(f"{name:<22}{cells}  {'; '.join(flags)}")
+    return missed, broken
+
+
+def _print_dashboard_against_sql(subjects: list[Subject], *, turns: int, warmup: int) -> tuple[list[str], list[str]]:
+    """The readiness dashboard against the hand-written SQL on each project; returns (targets missed, broken)."""
+    from django.test import Client
+
+    missed: list[str] = []
+    broken: list[str] = []
+    print("\nReadiness dashboard against hand-written SQL computing the same figures (bench/readiness.sql), in turns:")
+    url_of = dict(pages())["readiness dashboard"]
+    for subject in subjects:
+        client = Client()
+        client.force_login(subject.user)
+        try:
+            comparison = dashboard_against_sql(client, url_of(subject), subject.project, turns=turns, warmup=warmup)
+            differences = figures_differ(subject.project)
+            planning_ms, execution_ms = sql_plan_and_run(subject.project.pk)
+        except Exception as error:  # a failure is reported, the other project still measured
+            broken.append(f"dashboard of {subject.project.code}: {type(error).__name__}: {error}"[:80])
+            continue
+        c = comparison
+        ratio = c.ratio
+        verdict = "figures equal" if not differences else f"{len(differences)} figures differ"
+        print(
+            f"  {subject.project.code:<10} page {c.page_ms:7.1f} ms, SQL {c.sql_ms:6.1f} ms ({c.modules} modules): "
+            f"ratio {ratio:.2f} (target ≤ {MAX_DASHBOARD_RATIO:g}; the rounds' own: {c.round_ratios[0]:.2f}–"
+            f"{c.round_ratios[1]:.2f} between the quartiles); {verdict}"
+        )
+        print(f"  {'':<10} the app's figures alone {c.figures_ms:6.1f} ms: {c.figures_ms / c.sql_ms:.2f} times the SQL")
+        print(f"  {'':<10} the SQL's own planning {planning_ms:.1f} ms and execution {execution_ms:.1f} ms (EXPLAIN)")
+        for difference in differences[:10]:
+            print(f"    {difference}")
+        if ratio > MAX_DASHBOARD_RATIO:
+            missed.append(f"dashboard of {subject.project.code}: ratio {ratio:.2f}")
+        if differences:
+            broken.append(f"dashboard of {subject.project.code}: figures differ from the SQL")
+    return missed, broken
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="timed requests per page (default 7)")
@@ -278,53 +336,10 @@ def main() -> int:
             except Exception as error:  # a page being built may fail: report it and go on
                 results[name].append(Measure(error=f"{type(error).__name__}: {error}"[:60]))
 
-    header = "".join(f"{s.project.code + ' queries':>18} {'ms':>8}" for s in subjects)
-    print(f"\n{'page':<22}{header}")
-    missed, broken = [], []
-    for name, (a, b) in results.items():
-        cells = "".join(f"{m.error[:26]:>27}" if m.error else f"{m.queries:>18} {m.median_ms:>8.1f}" for m in (a, b))
-        flags = []
-        if a.error or b.error:
-            broken.append(f"{name}: {a.error or b.error}")
-            flags.append("error")
-        else:
-            if a.queries != b.queries:
-                flags.append("queries differ")
-            if max(a.queries, b.queries) > MAX_QUERIES:
-                flags.append(f"over {MAX_QUERIES} queries")
-        missed += [f"{name}: {flag}" for flag in flags if flag != "error"]
-        print(f"{name:<22}{cells}  {'; '.join(flags)}")
-
-    print("\nReadiness dashboard against hand-written SQL computing the same figures (bench/readiness.sql), in turns:")
-    url_of = dict(pages())["readiness dashboard"]
-    for subject in subjects:
-        client = Client()
-        client.force_login(subject.user)
-        try:
-            comparison = dashboard_against_sql(
-                client, url_of(subject), subject.project, turns=args.turns, warmup=args.warmup
-            )
-            differences = figures_differ(subject.project)
-            planning_ms, execution_ms = sql_plan_and_run(subject.project.pk)
-        except Exception as error:  # as above
-            broken.append(f"dashboard of {subject.project.code}: {type(error).__name__}: {error}"[:80])
-            continue
-        c = comparison
-        ratio = c.ratio
-        verdict = "figures equal" if not differences else f"{len(differences)} figures differ"
-        print(
-            f"  {subject.project.code:<10} page {c.page_ms:7.1f} ms, SQL {c.sql_ms:6.1f} ms ({c.modules} modules): "
-            f"ratio {ratio:.2f} (target ≤ {MAX_DASHBOARD_RATIO:g}; the rounds' own: {c.round_ratios[0]:.2f}–"
-            f"{c.round_ratios[1]:.2f} between the quartiles); {verdict}"
-        )
-        print(f"  {'':<10} the app's figures alone {c.figures_ms:6.1f} ms: {c.figures_ms / c.sql_ms:.2f} times the SQL")
-        print(f"  {'':<10} the SQL's own planning {planning_ms:.1f} ms and execution {execution_ms:.1f} ms (EXPLAIN)")
-        for difference in differences[:10]:
-            print(f"    {difference}")
-        if ratio > MAX_DASHBOARD_RATIO:
-            missed.append(f"dashboard of {subject.project.code}: ratio {ratio:.2f}")
-        if differences:
-            broken.append(f"dashboard of {subject.project.code}: figures differ from the SQL")
+    missed, broken = _print_pages(results, subjects)
+    dashboard_missed, dashboard_broken = _print_dashboard_against_sql(subjects, turns=args.turns, warmup=args.warmup)
+    missed += dashboard_missed
+    broken += dashboard_broken
 
     print("\nTargets: " + ("all met." if not missed else "missed — " + "; ".join(missed)))
     if broken:

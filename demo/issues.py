@@ -465,9 +465,21 @@ def _play(demo: Demo, issue: Issue, step: tuple) -> Issue:
         )
     if kind == "update":
         return services.issue_update(issue=issue, actor=actor, **args[0])
+    if kind == "escalate":
+        to_tier, assignee, reason = args
+        return services.issue_escalate(
+            issue=issue, to_tier=to_tier, reason=_text(demo, reason), actor=actor, assignee=demo.members[assignee]
+        )
     if kind == "comment":
         services.comment_add(issue=issue, author=actor, body=_text(demo, args[0]))
-    elif kind == "option":
+    else:
+        _play_solution(demo, issue, kind, actor, args)
+    return Issue.objects.get(pk=issue.pk)
+
+
+def _play_solution(demo: Demo, issue: Issue, kind: str, actor, args: list) -> None:
+    """A step of a story's solution: an option proposed, recommended, or decided on."""
+    if kind == "option":
         summary, pros, cons, effort, risk = args
         services.solution_option_add(
             issue=issue,
@@ -483,12 +495,6 @@ def _play(demo: Demo, issue: Issue, step: tuple) -> Issue:
     elif kind == "decide":
         option = list(issue.options.all())[args[0]]
         services.issue_decide(issue=issue, option=option, reason=_text(demo, args[1]), actor=actor)
-    elif kind == "escalate":
-        to_tier, assignee, reason = args
-        return services.issue_escalate(
-            issue=issue, to_tier=to_tier, reason=_text(demo, reason), actor=actor, assignee=demo.members[assignee]
-        )
-    return Issue.objects.get(pk=issue.pk)
 
 
 def seed(*, demo: Demo) -> None:

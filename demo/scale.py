@@ -707,6 +707,16 @@ class _Rollout:
     # --- acceptance tests ------------------------------------------------------------------------------
 
     def _acceptance(self) -> None:
+        scenarios, steps_of = self._scenarios()
+        sit, uat, regression = self._cycles()
+        _with_history(
+            CycleScenario, [CycleScenario(cycle=c, scenario=s) for c in (sit, uat, regression) for s in scenarios]
+        )
+        passed = self._runs(scenarios, steps_of, sit, uat)
+        self._sign_offs(scenarios, passed, sit, uat)
+
+    def _scenarios(self) -> tuple[list[TestScenario], dict[int, list[TestStep]]]:
+        """Every module's scenarios, and their steps by scenario id."""
         size = self.size
         scenarios, steps = [], []
         for staff in self.staff:
@@ -731,7 +741,11 @@ class _Rollout:
         steps_of: dict[int, list[TestStep]] = {}
         for step in steps:
             steps_of.setdefault(step.scenario_id, []).append(step)
-        sit, uat, regression = _with_history(
+        return scenarios, steps_of
+
+    def _cycles(self) -> list[TestCycle]:
+        """SIT (over), UAT (under way) and regression (ahead)."""
+        return _with_history(
             TestCycle,
             [
                 TestCycle(
@@ -757,9 +771,10 @@ class _Rollout:
                 ),
             ],
         )
-        _with_history(
-            CycleScenario, [CycleScenario(cycle=c, scenario=s) for c in (sit, uat, regression) for s in scenarios]
-        )
+
+    def _runs(self, scenarios, steps_of, sit, uat) -> dict[tuple[int, int], bool]:
+        """Every scenario's runs in SIT (some failed once first) and in UAT (most); returns whether each
+        (cycle id, scenario id) passed."""
         staff_of = {staff.module.pk: staff for staff in self.staff}
         defects = self._open_defects()
         runs, results, passed = [], [], {}
@@ -783,6 +798,10 @@ class _Rollout:
         _with_history(
             StepResult, [r for run_results in results for r in run_results], dated=lambda r: r.recorded_at or self.now
         )
+        return passed
+
+    def _sign_offs(self, scenarios, passed, sit, uat) -> None:
+        """Most modules whose scenarios all passed a cycle are signed off in it."""
         sign_offs = []
         for staff in self.staff:
             module_scenarios = [s for s in scenarios if s.module_id == staff.module.pk]

@@ -16,7 +16,7 @@ class Severity(models.TextChoices):
     S4 = "s4", _("S4 · Low")
 
 
-class IssueQuerySet(models.QuerySet):
+class IssueQuerySet(models.QuerySet["Issue"]):
     def open(self):
         return self.filter(status__in=Issue.OPEN_STATUSES)
 
@@ -65,7 +65,7 @@ class Issue(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    severity = models.CharField(_("severity"), max_length=2, choices=Severity.choices)
+    severity = models.CharField(_("severity"), max_length=2, choices=Severity)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     waiting_on = models.ForeignKey(
         "people.Membership",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from erpteam.permissions import Action, Scope, allows, scope_of
 from erpteam.prepared import PreparedQuery
-from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, SolutionOption
+from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, IssueQuerySet, SolutionOption
 from modules.models import KeyUserAssignment
 from people.models import Membership
 from projects.models import Project
@@ -24,7 +24,7 @@ Tier = Issue.Tier
 # The roles that work issues: they can be assigned one.
 WORKER_ROLES = frozenset({Role.APP_CONSULTANT, Role.TECH_CONSULTANT, Role.KEY_USER, Role.IT_USER})
 # Who can take an issue at each tier (an escalation may name one of them as the new assignee).
-TIER_ROLES = {
+TIER_ROLES: dict[str, frozenset[Role]] = {
     Tier.KEY_USER: frozenset({Role.KEY_USER}),
     Tier.CONSULTANT: frozenset({Role.APP_CONSULTANT}),
     Tier.TECHNICAL: frozenset({Role.TECH_CONSULTANT, Role.IT_USER}),
@@ -35,7 +35,7 @@ REFRESHER_THRESHOLD = 3
 EXACT_COUNT_UP_TO = 10_000
 
 
-def issues_visible(*, membership: Membership) -> QuerySet[Issue]:
+def issues_visible(*, membership: Membership) -> IssueQuerySet:
     """The project's issues this member may see: all of them, or, for end users, those raised for them."""
     scope = scope_of(membership, Action.ISSUE_VIEW)
     issues = Issue.objects.filter(project_id=membership.project_id)
@@ -46,7 +46,7 @@ def issues_visible(*, membership: Membership) -> QuerySet[Issue]:
     return issues.none()
 
 
-def issue_list(*, membership: Membership) -> QuerySet[Issue]:
+def issue_list(*, membership: Membership) -> IssueQuerySet:
     """Visible issues with everything a list row shows."""
     return issues_visible(membership=membership).select_related(
         "module", "assignee__user", "reporter__user", "affected_end_user__user", "waiting_on__user"

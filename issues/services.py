@@ -323,32 +323,13 @@ def issue_transition(
     with transaction.atomic():
         issue = _issue_lock(issue)
         before = issue.status
-        if (before, to_status) not in ISSUE_TRANSITIONS:
-            raise ValidationError(
-                _("An issue cannot go from %(before)s to %(after)s.")
-                % {
-                    "before": Status(before).label,
-                    "after": Status(to_status).label if to_status in Status.values else to_status,
-                },
-                code="no_such_transition",
-            )
-        if not transition_allowed(issue=issue, to_status=to_status, role=actor.role):
-            raise ValidationError(
-                _("As %(role)s you cannot move an issue from %(before)s to %(after)s; ask a Key User or a consultant.")
-                % {"role": actor.get_role_display(), "before": Status(before).label, "after": Status(to_status).label},
-                code="transition_refused",
-            )
+        _require_transition(issue, to_status, actor)
         old_waiting_on = issue.waiting_on
         if before == Status.WAITING:
             _sla_resume(issue, now)
             issue.waiting_on = None
         if to_status == Status.WAITING:
-            if waiting_on is None:
-                raise ValidationError(_("Name the person the issue is waiting on."), code="waiting_on_required")
-            _require_member(issue, waiting_on)
-            issue.waiting_on = waiting_on
-            if _waits_on_requester(issue):
-                _sla_pause(issue, now)
+            _wait_on(issue, waiting_on, now)
         if to_status == Status.RESOLVED:
             if not resolution.strip():
                 raise ValidationError(_("Describe the resolution: the end user will read it."), code="no_resolution")
@@ -363,43 +344,88 @@ def issue_transition(
         issue.status = to_status
         issue.full_clean()
         issue.save()
-        notes = []
-        if to_status == Status.WAITING:
-            notes.append(_("Waiting on %(person)s.") % {"person": _person(waiting_on)})
-        elif before == Status.WAITING and old_waiting_on is not None:
-            notes.append(_("No longer waiting on %(person)s.") % {"person": _person(old_waiting_on)})
-        if to_status == Status.RESOLVED:
-            notes.append(issue.resolution)
-        if note.strip():
-            notes.append(note.strip())
         event = _event(
-            issue, actor, IssueEvent.Kind.STATUS, field="status", before=before, after=to_status, note=" · ".join(notes)
+            issue,
+            actor,
+            IssueEvent.Kind.STATUS,
+            field="status",
+            before=before,
+            after=to_status,
+            note=" · ".join(_transition_notes(issue, before, old_waiting_on, note)),
         )
-        if to_status == Status.WAITING:
-            _notify(
-                issue,
-                people=[waiting_on.user],
-                actor=actor,
-                kind=Notification.Kind.COMMENT,
-                event_key=f"issue:{issue.pk}:waiting:{event.pk}",
-                subject=format_lazy(
-                    gettext_lazy("Issue #{number} is waiting on you: {title}"), number=issue.number, title=issue.title
-                ),
-                body=note.strip(),
-            )
-        if to_status == Status.RESOLVED:
-            _notify(
-                issue,
-                people=_requesters(issue),
-                actor=actor,
-                kind=Notification.Kind.RESOLVED,
-                event_key=f"issue:{issue.pk}:resolved:{event.pk}",
-                subject=format_lazy(
-                    gettext_lazy("Issue #{number} resolved: {title}"), number=issue.number, title=issue.title
-                ),
-                body=issue.resolution,
-            )
+        _notify_transition(issue, event, actor, note)
     return issue
+
+
+def _require_transition(issue: Issue, to_status: str, actor: Membership) -> None:
+    """Refuse a move the workflow does not have, or one the actor's role may not make."""
+    before = issue.status
+    if (before, to_status) not in ISSUE_TRANSITIONS:
+        raise ValidationError(
+            _("An issue cannot go from %(before)s to %(after)s.")
+            % {
+                "before": Status(before).label,
+                "after": Status(to_status).label if to_status in Status.values else to_status,
+            },
+            code="no_such_transition",
+        )
+    if not transition_allowed(issue=issue, to_status=to_status, role=actor.role):
+        raise ValidationError(
+            _("As %(role)s you cannot move an issue from %(before)s to %(after)s; ask a Key User or a consultant.")
+            % {"role": actor.get_role_display(), "before": Status(before).label, "after": Status(to_status).label},
+            code="transition_refused",
+        )
+
+
+def _transition_notes(issue: Issue, before: str, old_waiting_on: Membership | None, note: str) -> list[str]:
+    """What the status event says besides the move: whom it waits on now (or no longer), the resolution, the note."""
+    notes = []
+    if issue.status == Status.WAITING:
+        notes.append(_("Waiting on %(person)s.") % {"person": _person(issue.waiting_on)})
+    elif before == Status.WAITING and old_waiting_on is not None:
+        notes.append(_("No longer waiting on %(person)s.") % {"person": _person(old_waiting_on)})
+    if issue.status == Status.RESOLVED:
+        notes.append(issue.resolution)
+    if note.strip():
+        notes.append(note.strip())
+    return notes
+
+
+def _wait_on(issue: Issue, waiting_on: Membership | None, now: datetime.datetime) -> None:
+    if waiting_on is None:
+        raise ValidationError(_("Name the person the issue is waiting on."), code="waiting_on_required")
+    _require_member(issue, waiting_on)
+    issue.waiting_on = waiting_on
+    if _waits_on_requester(issue):
+        _sla_pause(issue, now)
+
+
+def _notify_transition(issue: Issue, event: IssueEvent, actor: Membership, note: str) -> None:
+    """Tell the person an issue now waits on, or its requesters that it is resolved."""
+    if issue.status == Status.WAITING and issue.waiting_on is not None:
+        _notify(
+            issue,
+            people=[issue.waiting_on.user],
+            actor=actor,
+            kind=Notification.Kind.COMMENT,
+            event_key=f"issue:{issue.pk}:waiting:{event.pk}",
+            subject=format_lazy(
+                gettext_lazy("Issue #{number} is waiting on you: {title}"), number=issue.number, title=issue.title
+            ),
+            body=note.strip(),
+        )
+    if issue.status == Status.RESOLVED:
+        _notify(
+            issue,
+            people=_requesters(issue),
+            actor=actor,
+            kind=Notification.Kind.RESOLVED,
+            event_key=f"issue:{issue.pk}:resolved:{event.pk}",
+            subject=format_lazy(
+                gettext_lazy("Issue #{number} resolved: {title}"), number=issue.number, title=issue.title
+            ),
+            body=issue.resolution,
+        )
 
 
 def _assign(issue: Issue, assignee: Membership | None, actor: Membership) -> IssueEvent | None:

@@ -388,17 +388,20 @@ def deliverables_due_notify(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     for deliverable in deliverables_due(today=today).filter(owner__is_active=True):
-        module = deliverable.module
+        module, owner, due_date = deliverable.module, deliverable.owner, deliverable.due_date
+        # The query above asks for both.
+        assert owner is not None
+        assert due_date is not None
         template = (
             gettext_lazy("Deliverable overdue since {date}: {name} · {module}")
-            if deliverable.due_date < today
+            if due_date < today
             else gettext_lazy("Deliverable due on {date}: {name} · {module}")
         )
         created = notify(
-            recipients=[deliverable.owner.user],
+            recipients=[owner.user],
             kind=Notification.Kind.DELIVERABLE_DUE,
-            event_key=f"deliverable:{deliverable.pk}:due:{deliverable.due_date.isoformat()}",
-            subject=format_lazy(template, date=deliverable.due_date.isoformat(), name=deliverable.name, module=module),
+            event_key=f"deliverable:{deliverable.pk}:due:{due_date.isoformat()}",
+            subject=format_lazy(template, date=due_date.isoformat(), name=deliverable.name, module=module),
             body=deliverable.note,
             url=reverse("modules:detail", args=[module.project_id, module.pk]) + "#deliverables",
             project=module.project,

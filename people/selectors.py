@@ -1,6 +1,7 @@
 """Reads of the team that several pages share."""
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.functional import Promise
 
 from modules.models import KeyUserAssignment, ModuleEndUser
 from people.models import Membership, RosterImport
@@ -24,7 +25,7 @@ def roster(*, project) -> QuerySet[Membership]:
     )
 
 
-def role_counts(*, project) -> list[tuple[str, str, int]]:
+def role_counts(*, project) -> list[tuple[str, Promise, int]]:
     """Active members per role as (role, label, count), every role listed (zero when nobody holds it)."""
     counts = dict(
         Membership.objects.active()

@@ -1,6 +1,7 @@
 """Reads of projects that several pages share."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, DateField, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
@@ -157,7 +158,7 @@ def portfolio(*, user) -> list[Membership]:
     reads readiness (`sees_readiness`), each has the readiness of its latest snapshot day
     (`readiness_day`, and `readiness`: status → modules) and its latest go / no-go `decision`. Three
     queries, whatever the number of projects, modules and snapshots."""
-    memberships = list(memberships_for_user(user=user))
+    memberships: list[Any] = list(memberships_for_user(user=user))  # each gains its readiness attributes
     project_ids = [m.project_id for m in memberships]
     latest_day = (
         ReadinessSnapshot.objects.filter(project=OuterRef("project"))

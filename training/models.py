@@ -96,6 +96,8 @@ class TrainingSession(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["search_vector"])
+    # Its attendances with whether each is trained or certified already, as `session_detail` reads them.
+    attendance_list: list["Attendance"]
 
     class Meta:
         verbose_name = _("training session")

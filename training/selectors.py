@@ -13,6 +13,7 @@ training still shows in their history but no longer counts anywhere.
 import datetime
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
     BooleanField,
@@ -36,6 +37,9 @@ from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 from projects.models import Project
 from training.models import Attendance, TrainingSession
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Role = Membership.Role
 Kind = TrainingSession.Kind
@@ -119,7 +123,7 @@ class Completion:
 
 @dataclass(frozen=True)
 class ModuleCompletion:
-    module: BusinessModule
+    module: BusinessModule | None  # None: the project's totals
     end_users: Completion
     key_users: Completion
 
@@ -183,9 +187,9 @@ def module_training_completion(*, project: Project, with_people: bool = False) -
                 to_attr="uncertified_key_users",
             ),
         )
-    modules = list(modules)
-    completions = completion_by_module(module_ids=[module.pk for module in modules])
-    return [ModuleCompletion(module=module, **completions[module.pk]) for module in modules]
+    rows = list(modules)
+    completions = completion_by_module(module_ids=[module.pk for module in rows])
+    return [ModuleCompletion(module=module, **completions[module.pk]) for module in rows]
 
 
 def module_completion(*, module: BusinessModule) -> ModuleCompletion:
@@ -360,11 +364,10 @@ def session_counts(session: TrainingSession) -> dict[str, int]:
 
 
 def _overlapping(*, project_id: int, start_at, end_at, exclude_pk: int | None) -> QuerySet[TrainingSession]:
-    return (
-        TrainingSession.objects.filter(module__project_id=project_id, start_at__lt=end_at, end_at__gt=start_at)
-        .exclude(status=TrainingSession.Status.CANCELLED)
-        .exclude(pk=exclude_pk)
-    )
+    sessions = TrainingSession.objects.filter(
+        module__project_id=project_id, start_at__lt=end_at, end_at__gt=start_at
+    ).exclude(status=TrainingSession.Status.CANCELLED)
+    return sessions if exclude_pk is None else sessions.exclude(pk=exclude_pk)
 
 
 def booking_conflicts(
@@ -376,7 +379,7 @@ def booking_conflicts(
     ids = set(membership_ids)
     conflicts: dict[int, list[TrainingSession]] = {}
     for session in overlapping.filter(trainer_id__in=ids).order_by("start_at"):
-        conflicts.setdefault(session.trainer_id, []).append(session)
+        conflicts.setdefault(cast(int, session.trainer_id), []).append(session)
     attending = (
         Attendance.objects.filter(session__in=overlapping, membership_id__in=ids)
         .exclude(status=Attendance.Status.EXCUSED)
@@ -404,13 +407,21 @@ def session_conflicts(session: TrainingSession) -> dict[int, list[TrainingSessio
     )
 
 
-def invite_candidates(*, session: TrainingSession) -> QuerySet[Membership]:
+class Invitable(TypedDict):
+    """What `invite_candidates` annotates each member with."""
+
+    works_in_module: bool
+    completed: bool
+    invited: bool
+
+
+def invite_candidates(*, session: TrainingSession) -> "QuerySet[WithAnnotations[Membership, Invitable]]":
     """Who may be invited: Key Users to train-the-trainer sessions, end users to the others. Each is
     annotated with `works_in_module`, `completed` (trained or certified for the module already) and
     `invited`; the module's own people come first."""
     if session.is_train_the_trainer:
         role = Role.KEY_USER
-        works_in = KeyUserAssignment.objects.filter(membership=OuterRef("pk"), module_id=session.module_id)
+        works_in: QuerySet = KeyUserAssignment.objects.filter(membership=OuterRef("pk"), module_id=session.module_id)
         completed = is_certified(OuterRef("pk"), session.module_id)
     else:
         role = Role.END_USER
@@ -446,7 +457,7 @@ def attendance_to_record(*, memberships: Sequence[Membership], now: datetime.dat
     trains = Q(trainer_id__in=everywhere)
     if own_modules:  # whether the trainer owns the module is asked only of those it matters for
         owns = Exists(KeyUserAssignment.objects.filter(module=OuterRef("module"), membership=OuterRef("trainer")))
-        trains |= Q(trainer_id__in=own_modules) & owns
+        trains |= Q(owns, trainer_id__in=own_modules)
     return TrainingSession.objects.filter(trains, status=TrainingSession.Status.PLANNED, start_at__lte=now)
 
 
@@ -464,7 +475,7 @@ def sessions_due_for_reminder(*, now: datetime.datetime | None = None) -> QueryS
 @dataclass
 class MyTraining:
     attendances: list[Attendance]
-    teaching: list[TrainingSession]
+    teaching: Sequence[TrainingSession]
     modules: list  # ModuleEndUser rows (end users) or KeyUserAssignment rows (Key Users), with `completed`
 
 

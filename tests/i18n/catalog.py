@@ -46,28 +46,32 @@ def read_catalog(path: Path = CATALOG) -> list[Entry]:
             entry, target = None, None
             continue
         entry = entry or Entry()
-        if line.startswith("#~"):
-            entry.obsolete = True
-        elif line.startswith("#,"):
-            entry.flags |= {flag.strip() for flag in line[2:].split(",")}
-        elif line.startswith("#"):
-            continue
-        elif match := _KEYWORD.match(line):
-            keyword, text = match.group(1), _unescape(match.group(2))
-            if keyword.startswith("msgstr"):
-                entry.msgstr.append(text)
-                target = ("msgstr", len(entry.msgstr) - 1)
-            else:
-                setattr(entry, keyword, text)
-                target = (keyword, None)
-        elif line.startswith('"') and target is not None:
-            keyword, index = target
-            text = _unescape(line[1:-1])
-            if index is None:
-                setattr(entry, keyword, getattr(entry, keyword) + text)
-            else:
-                entry.msgstr[index] += text
+        target = _read_line(entry, line, target)
     return entries
+
+
+def _read_line(entry: Entry, line: str, target: tuple[str, int | None] | None) -> tuple[str, int | None] | None:
+    """Add a line of the catalog to its entry (other comments are skipped); returns what a continuation line
+    ("…") would extend."""
+    if line.startswith("#~"):
+        entry.obsolete = True
+    elif line.startswith("#,"):
+        entry.flags |= {flag.strip() for flag in line[2:].split(",")}
+    elif match := _KEYWORD.match(line):
+        keyword, text = match.group(1), _unescape(match.group(2))
+        if keyword.startswith("msgstr"):
+            entry.msgstr.append(text)
+            return ("msgstr", len(entry.msgstr) - 1)
+        setattr(entry, keyword, text)
+        return (keyword, None)
+    elif line.startswith('"') and target is not None:
+        keyword, index = target
+        text = _unescape(line[1:-1])
+        if index is None:
+            setattr(entry, keyword, getattr(entry, keyword) + text)
+        else:
+            entry.msgstr[index] += text
+    return target
 
 
 def placeholders(text: str) -> list[str]:

@@ -21,7 +21,7 @@ CHINESE_BROWSER = "zh-CN,zh;q=0.9,en;q=0.5"
 
 
 def page(team, role: str, url: str, browser: str = CHINESE_BROWSER) -> str:
-    client = Client(HTTP_ACCEPT_LANGUAGE=browser)
+    client = Client(headers={"accept-language": browser})
     client.force_login(team.user(role))
     response = client.get(url)
     assert response.status_code == 200

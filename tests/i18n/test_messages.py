@@ -68,7 +68,7 @@ def test_a_calendar_feed_speaks_the_language_its_owner_chose(team):
 
 def test_the_test_script_goes_out_in_chinese_and_comes_back(team):
     scenario_make(module=team.module, reference="FIN-010", title="月末结账")
-    client = Client(HTTP_ACCEPT_LANGUAGE=CHINESE_BROWSER)
+    client = Client(headers={"accept-language": CHINESE_BROWSER})
     client.force_login(team.user(Role.APP_CONSULTANT))
     response = client.get(reverse("acceptance:scenario_export", args=[team.project.pk]), {"format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
@@ -100,7 +100,7 @@ def test_the_import_names_a_column_in_the_readers_language(team):
 
 
 def test_exports_have_their_column_titles_in_the_readers_language(team):
-    client = Client(HTTP_ACCEPT_LANGUAGE=CHINESE_BROWSER)
+    client = Client(headers={"accept-language": CHINESE_BROWSER})
     client.force_login(team.user(Role.APP_CONSULTANT))
     response = client.get(reverse("issues:export", args=[team.project.pk]), {"format": "csv"})
     header = response.content.decode("utf-8-sig").splitlines()[0]

@@ -228,7 +228,7 @@ def leftovers(text: str, sentences: list[str], kept: set[str]) -> list[str]:
 
 @pytest.mark.parametrize("username", MAIN_PAGES)
 def test_every_page_of_the_chinese_demo_reads_in_chinese(chinese_demo, catalog_sentences, username):
-    client = Client(HTTP_ACCEPT_LANGUAGE=BROWSER)
+    client = Client(headers={"accept-language": BROWSER})
     client.force_login(User.objects.get(username=username))
     kept = kept_words()
     routes, wrong = set(), {}
@@ -244,8 +244,8 @@ def test_every_page_of_the_chinese_demo_reads_in_chinese(chinese_demo, catalog_s
 
 def test_the_error_and_login_pages_read_in_chinese(chinese_demo, catalog_sentences):
     kept = kept_words()
-    anonymous = Client(HTTP_ACCEPT_LANGUAGE=BROWSER)
-    end_user = Client(HTTP_ACCEPT_LANGUAGE=BROWSER)
+    anonymous = Client(headers={"accept-language": BROWSER})
+    end_user = Client(headers={"accept-language": BROWSER})
     end_user.force_login(User.objects.get(username="enduser"))
     pages = [
         (anonymous, "/accounts/login/", 200),

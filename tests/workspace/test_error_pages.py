@@ -62,7 +62,7 @@ def test_a_form_sent_without_its_token_gets_a_friendly_403(team):
     ("language", "text"), [("en", "Something went wrong on our side."), ("zh-hans", "我们这边出了点问题。")]
 )
 def test_a_failure_is_a_500_page_in_the_readers_language_with_a_way_back(team, language, text):
-    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
+    client = Client(raise_request_exception=False, headers={"accept-language": language})
     client.force_login(team.user(Role.KEY_USER))
     response = client.get("/broken/")
     assert response.status_code == 500
