@@ -59,13 +59,14 @@ class IssuePaginator(Paginator):
     `EXACT_COUNT_UP_TO` and, on PostgreSQL, the planner's estimate above it (`estimated` says so)."""
 
     def __init__(self, issues: QuerySet[Issue], per_page: int):
-        super().__init__(issues.values_list("pk", flat=True), per_page)
+        self.ids = issues.values_list("pk", flat=True)
+        super().__init__(self.ids, per_page)
         self.issues = issues
         self.estimated = False
 
     @functools.cached_property
     def count(self) -> int:
-        ids = self.object_list.order_by()
+        ids = self.ids.order_by()
         if connections[ids.db].vendor != "postgresql":
             return ids.count()
         counted = ids[: EXACT_COUNT_UP_TO + 1].count()

@@ -822,5 +822,5 @@ def _sla_digest(breaches: list[tuple[dict, str]], *, projects: dict[int, Project
         subject=subject,
         body=format_lazy("\n".join(["{}"] * len(lines)), *lines),
         url=url,
-        project=projects.get(project_id),
+        project=projects.get(project_id) if project_id else None,
     )

@@ -19,6 +19,7 @@ from functools import reduce
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import TestScenario
@@ -61,7 +62,7 @@ def _issue_number(query: str) -> int | None:
 class Kind:
     """A searchable kind. Its model keeps a `search_vector` (erpteam.fulltext)."""
 
-    label: str
+    label: str | Promise
     visible: Callable[[list[Membership]], QuerySet]  # what these memberships let the person see
     fields: tuple[str, ...]  # searched by substring
     order: tuple[str, ...]  # after rank
@@ -122,7 +123,7 @@ class Group:
     has_next: bool = False
 
     @property
-    def label(self) -> str:
+    def label(self) -> str | Promise:
         return KINDS[self.kind].label
 
     @property
