@@ -16,10 +16,12 @@ from acceptance import services as acceptance_services
 from acceptance.models import ModuleSignOff, Result, TestScenario
 from acceptance.selectors import latest_uat_cycle
 from projects import services
-from projects.charts import TREND_DAYS
 from projects.demo import SECOND_PROJECT_CODE, Demo
-from projects.models import GoLiveDecision, Project
-from projects.readiness import project_readiness_on
+from projects.models import Project
+from readiness import services as readiness_services
+from readiness.charts import TREND_DAYS
+from readiness.evidence import project_readiness_on
+from readiness.models import GoLiveDecision
 
 # The no-go: the steering committee met two days after the SIT ended.
 NO_GO_DAYS_AGO = 30
@@ -66,7 +68,7 @@ def _past_no_go(demo: Demo) -> None:
     if GoLiveDecision.objects.filter(project=project).exists():
         return
     day = demo.today - datetime.timedelta(days=NO_GO_DAYS_AGO)
-    services.go_live_decision_record(
+    readiness_services.go_live_decision_record(
         project=project,
         decided_by=demo.members["manager"],
         outcome=GoLiveDecision.Outcome.NO_GO,
@@ -83,6 +85,6 @@ def seed(*, demo: Demo) -> None:
     )
     _general_ledger_ready(demo)
     for project in Project.objects.filter(code__in=[demo.project.code, SECOND_PROJECT_CODE]):
-        services.readiness_snapshot_take(project=project, today=demo.today)
-        services.readiness_backfill(project=project, days=TREND_DAYS, today=demo.today)
+        readiness_services.readiness_snapshot_take(project=project, today=demo.today)
+        readiness_services.readiness_backfill(project=project, days=TREND_DAYS, today=demo.today)
     _past_no_go(demo)

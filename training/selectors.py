@@ -32,7 +32,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from erpteam.permissions import POLICY, Action, Scope, allows, scope_of
-from erpteam.prepared import PreparedQuery
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
 from projects.models import Project
@@ -151,17 +150,13 @@ def _completion_rows(modules) -> QuerySet:
     )
 
 
-# Compiled once: Django takes longer to resolve the rules' subqueries than the database takes to count.
-_COMPLETION = PreparedQuery(_completion_rows, modules=IntegerField())
-
-
 def completion_by_module(*, module_ids: Collection[int]) -> dict[int, dict[str, Completion]]:
     """Module id → `end_users` (trained / required) and `key_users` (certified / required), in one
     query (for pages that have the modules already)."""
     completions = {
         module_id: {"end_users": Completion(0, 0), "key_users": Completion(0, 0)} for module_id in module_ids
     }
-    for module_id, kind, done, required in _COMPLETION.rows(modules=list(module_ids)):
+    for module_id, kind, done, required in _completion_rows(modules=list(module_ids)):
         completions[module_id][kind] = Completion(done, required)
     return completions
 

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from projects.models import GoLiveDecision, Project, ReadinessSnapshot
-from projects.readiness import project_readiness
+from projects.models import Project
+from readiness.evidence import project_readiness
+from readiness.models import GoLiveDecision, ReadinessSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,12 @@ def test_the_demo_readiness_and_the_managers_journey(client):
     assert no_go.evidence["status"] == "not_ready"
 
     assert client.login(username="manager", password="erpteam-demo")
-    dashboard = client.get(reverse("projects:readiness", args=[project.pk])).content.decode()
+    dashboard = client.get(reverse("readiness:dashboard", args=[project.pk])).content.decode()
     assert dashboard.count('<svg class="chart-svg"') == 3
     evidence = re.search(r'href="([^"]+view=blocking)"', dashboard).group(1).replace("&amp;", "&")
     assert "Goods receipt for handling units" in client.get(evidence).content.decode()
     response = client.post(
-        reverse("projects:decision_create", args=[project.pk]),
+        reverse("readiness:decision_create", args=[project.pk]),
         {"outcome": "go_with_conditions", "rationale": "General ledger goes first.", "conditions": "Warehouse fixed."},
     )
     assert response.status_code == 302
