@@ -50,11 +50,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.module_loading import autodiscover_modules
 
 from acceptance.models import CycleScenario, ModuleSignOff, Result, TestCycle, TestRun
 from acceptance.selectors import ModuleAcceptance, latest_uat_cycle, module_acceptance_status
+from erpteam.readiness_registry import Check, Level, Reason, criteria
 from issues.models import Issue
 from issues.selectors import EMPTY_COUNTS, module_issue_counts
 from modules.models import BusinessModule, Deliverable
@@ -78,33 +78,13 @@ ISSUE_COUNTS = ("open", "open_blocking_or_s1_s2", "open_blocking", "open_s1_s2",
 FORECAST_WINDOW_DAYS = 14
 
 
-class Level(StrEnum):
-    OK = "ok"
-    WARNING = "warning"
-    FAILING = "failing"
-
-
-class Criterion(StrEnum):
-    """The criteria, in the order the matrix shows them."""
-
-    KEY_USERS = "key_users"
-    CERTIFIED = "certified"
-    TRAINING = "training"
-    DELIVERABLES = "deliverables"
-    ACCEPTANCE = "acceptance"
-    BLOCKERS = "blockers"
-    OVERDUE = "overdue"
-
-
-CRITERION_LABELS = {
-    Criterion.KEY_USERS: _("Key User coverage"),
-    Criterion.CERTIFIED: _("Key Users certified"),
-    Criterion.TRAINING: _("End users trained"),
-    Criterion.DELIVERABLES: _("Deliverables signed off"),
-    Criterion.ACCEPTANCE: _("Acceptance tests passed"),
-    Criterion.BLOCKERS: _("Blocking and S1–S2 issues"),
-    Criterion.OVERDUE: _("Overdue issues"),
-}
+# Each domain app declares its criteria in its `readiness` module; importing them fills the registry.
+autodiscover_modules("readiness")
+CRITERIA = criteria()
+Criterion = StrEnum("Criterion", {c.key.upper(): c.key for c in CRITERIA})
+Criterion.__doc__ = "The criteria, in the order the matrix shows them."
+CRITERION_LABELS = {Criterion(c.key): c.label for c in CRITERIA}
+CHECKS = tuple(c.rule for c in CRITERIA)
 
 
 # --- Figures -----------------------------------------------------------------------------------------
@@ -344,27 +324,6 @@ THRESHOLD_NAMES = tuple(f.name for f in fields(Thresholds))
 THRESHOLD_FIELDS = tuple(f"readiness_{name}" for name in THRESHOLD_NAMES)
 
 
-@dataclass(frozen=True)
-class Reason:
-    """Why a check is not ok, with the page that shows the evidence."""
-
-    text: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Check:
-    criterion: Criterion
-    level: Level
-    value: str  # what the matrix cell shows
-    url: str  # the evidence behind the value
-    reasons: tuple[Reason, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return CRITERION_LABELS[self.criterion]
-
-
 @functools.lru_cache(maxsize=8192)
 def _page_url(prefix: str, name: str, kwargs: tuple, query: tuple, anchor: str) -> str:
     """A page's address (the same on every request: a dashboard asks for hundreds of them, most asked for
@@ -412,154 +371,6 @@ def share(done: int | None, total: int | None) -> float | None:
     return round(100 * done / total, 1) if total else None
 
 
-def _level(done: int, total: int, ready: int, at_risk: int) -> Level:
-    """The level of `done` out of `total` (exact: 199 of 200 is not 100 %)."""
-    if done * 100 >= ready * total:
-        return Level.OK
-    return Level.WARNING if done * 100 >= at_risk * total else Level.FAILING
-
-
-def _percent_text(done: int, total: int) -> str:
-    return f"{done * 100 // total} %" if total else "—"
-
-
-def _check_key_users(f: ModuleFigures, t: Thresholds, links: EvidenceLinks) -> Check:
-    url = links.module(f.module_id, "key-users")
-    if f.key_users == 0:
-        level, reasons = Level.FAILING, [_("No active Key User owns the module.")]
-    elif f.key_users == 1:
-        level, reasons = Level.WARNING, [_("Only one Key User: a backup Key User is recommended.")]
-    else:
-        level, reasons = Level.OK, []
-    return Check(Criterion.KEY_USERS, level, str(f.key_users), url, tuple(Reason(str(r), url) for r in reasons))
-
-
-def _check_certified(f: ModuleFigures, t: Thresholds, links: EvidenceLinks) -> Check:
-    url = links.training()
-    level = _level(f.key_users_certified, f.key_users, t.certified_ready, t.certified_at_risk)
-    missing = f.key_users - f.key_users_certified
-    reasons = ()
-    if level != Level.OK:
-        text = ngettext(
-            "%(n)d of %(total)d Key Users is not certified by train-the-trainer yet.",
-            "%(n)d of %(total)d Key Users are not certified by train-the-trainer yet.",
-            missing,
-        ) % {"n": missing, "total": f.key_users}
-        reasons = (Reason(text, url),)
-    return Check(Criterion.CERTIFIED, level, f"{f.key_users_certified} / {f.key_users}", url, reasons)
-
-
-def _check_training(f: ModuleFigures, t: Thresholds, links: EvidenceLinks) -> Check:
-    if f.end_users == 0:
-        url = links.module(f.module_id, "end-users")
-        reason = Reason(str(_("No end user is assigned to the module: nobody is trained for it.")), url)
-        return Check(Criterion.TRAINING, Level.WARNING, "0 / 0", url, (reason,))
-    url = links.training()
-    level = _level(f.end_users_trained, f.end_users, t.training_ready, t.training_at_risk)
-    missing = f.end_users - f.end_users_trained
-    reasons = ()
-    if level != Level.OK:
-        text = ngettext(
-            "%(n)d of %(total)d end users is not trained yet (%(ready)d %% needed).",
-            "%(n)d of %(total)d end users are not trained yet (%(ready)d %% needed).",
-            missing,
-        ) % {"n": missing, "total": f.end_users, "ready": t.training_ready}
-        reasons = (Reason(text, url),)
-    return Check(Criterion.TRAINING, level, _percent_text(f.end_users_trained, f.end_users), url, reasons)
-
-
-def _check_deliverables(f: ModuleFigures, t: Thresholds, links: EvidenceLinks) -> Check:
-    url = links.module(f.module_id, "deliverables")
-    level = _level(f.deliverables_signed_off, f.deliverables, t.deliverables_ready, t.deliverables_at_risk)
-    missing = f.deliverables - f.deliverables_signed_off
-    reasons = ()
-    if level != Level.OK:
-        text = ngettext(
-            "%(n)d of %(total)d deliverables is not signed off.",
-            "%(n)d of %(total)d deliverables are not signed off.",
-            missing,
-        ) % {"n": missing, "total": f.deliverables}
-        reasons = (Reason(text, url),)
-    value = f"{f.deliverables_signed_off} / {f.deliverables}"
-    return Check(Criterion.DELIVERABLES, level, value, url, reasons)
-
-
-def _check_acceptance(f: ModuleFigures, t: Thresholds, links: EvidenceLinks) -> Check:
-    url = links.acceptance(f.module_id)
-    if f.uat_planned == 0:
-        if links.uat_cycle_id is None:
-            text = _("No user acceptance test (UAT) cycle is planned yet.")
-        else:
-            text = _("None of the module's scenarios is planned in the UAT cycle.")
-        return Check(Criterion.ACCEPTANCE, Level.FAILING, "—", url, (Reason(str(text), url),))
-    rate = f.uat_pass_rate
-    rate_ok = f.uat_passed * 100 >= t.acceptance_ready * f.uat_planned
-    if f.uat_passed * 100 < t.acceptance_at_risk * f.uat_planned:
-        level = Level.FAILING
-    else:
-        level = Level.OK if rate_ok and f.uat_signed_off else Level.WARNING
-    reasons = []
-    if not rate_ok:
-        text = _("UAT pass rate %(rate)s %% (%(passed)d of %(planned)d scenarios passed), below %(ready)d %%.") % {
-            "rate": f"{rate:g}",
-            "passed": f.uat_passed,
-            "planned": f.uat_planned,
-            "ready": t.acceptance_ready,
-        }
-        reasons.append(Reason(text, url))
-    if f.uat_failed:
-        text = ngettext(
-            "%(n)d scenario failed or is blocked.", "%(n)d scenarios failed or are blocked.", f.uat_failed
-        ) % {"n": f.uat_failed}
-        reasons.append(Reason(text, links.acceptance(f.module_id, state=Result.FAILED)))
-    if f.uat_open_defects:
-        text = ngettext(
-            "%(n)d defect from the UAT is still open.", "%(n)d defects from the UAT are still open.", f.uat_open_defects
-        ) % {"n": f.uat_open_defects}
-        reasons.append(Reason(text, links.issues(f.module_id, category=Issue.Category.DEFECT, status="open")))
-    if not f.uat_signed_off:
-        reasons.append(Reason(str(_("The module's Key User has not signed off the UAT.")), url))
-    return Check(Criterion.ACCEPTANCE, level, f"{rate:g} %", url, tuple(reasons) if level != Level.OK else ())
-
-
-def _check_blockers(f: ModuleFigures, t: Thresholds, links: EvidenceLinks) -> Check:
-    url = links.issues(f.module_id, status="open", sort="severity")
-    if f.open_blockers <= t.blockers_max:
-        return Check(Criterion.BLOCKERS, Level.OK, str(f.open_blockers), url)
-    reasons = []
-    if f.open_blocking_go_live:
-        text = ngettext(
-            "%(n)d open issue blocks go-live.", "%(n)d open issues block go-live.", f.open_blocking_go_live
-        ) % {"n": f.open_blocking_go_live}
-        reasons.append(Reason(text, links.issues(f.module_id, view="blocking")))
-    if f.open_s1_s2:
-        text = ngettext("%(n)d open S1–S2 issue.", "%(n)d open S1–S2 issues.", f.open_s1_s2) % {"n": f.open_s1_s2}
-        reasons.append(Reason(text, url))
-    return Check(Criterion.BLOCKERS, Level.FAILING, str(f.open_blockers), url, tuple(reasons))
-
-
-def _check_overdue(f: ModuleFigures, t: Thresholds, links: EvidenceLinks) -> Check:
-    url = links.issues(f.module_id, view="overdue")
-    if f.overdue <= t.overdue_ready:
-        return Check(Criterion.OVERDUE, Level.OK, str(f.overdue), url)
-    level = Level.WARNING if f.overdue <= t.overdue_at_risk else Level.FAILING
-    text = ngettext(
-        "%(n)d open issue is past its SLA due time.", "%(n)d open issues are past their SLA due time.", f.overdue
-    ) % {"n": f.overdue}
-    return Check(Criterion.OVERDUE, level, str(f.overdue), url, (Reason(text, url),))
-
-
-CHECKS = (
-    _check_key_users,
-    _check_certified,
-    _check_training,
-    _check_deliverables,
-    _check_acceptance,
-    _check_blockers,
-    _check_overdue,
-)
-
-
 def status_of(levels) -> Status:
     levels = set(levels)
     if Level.FAILING in levels:
@@ -600,15 +411,7 @@ def evaluate(
 STATUS_ORDER = {Status.NOT_READY: 0, Status.AT_RISK: 1, Status.READY: 2}
 LEVEL_ORDER = {Level.FAILING: 0, Level.WARNING: 1, Level.OK: 2}
 # What weighs most on a go-live comes first among the top risks.
-RISK_ORDER = [
-    Criterion.BLOCKERS,
-    Criterion.ACCEPTANCE,
-    Criterion.TRAINING,
-    Criterion.CERTIFIED,
-    Criterion.DELIVERABLES,
-    Criterion.OVERDUE,
-    Criterion.KEY_USERS,
-]
+RISK_ORDER = [Criterion(c.key) for c in sorted(CRITERIA, key=lambda c: c.risk)]
 
 
 @dataclass
