@@ -581,7 +581,7 @@ def evidence_record(readiness: ProjectReadiness, forecast: Forecast | None = Non
                 "figures": m.figures.as_dict(),
                 "checks": [
                     {
-                        "criterion": c.criterion.value,
+                        "criterion": str(c.criterion),
                         "level": c.level.value,
                         "value": c.value,
                         "reasons": [{"text": str(r.text), "url": r.url} for r in c.reasons],
