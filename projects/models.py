@@ -31,8 +31,8 @@ class Project(models.Model):
     actual_go_live = models.DateField(_("actual go-live"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    # Readiness thresholds (consultants set them; the rules are in projects/readiness.py). A share at
-    # or above "ready" is fine, at or above "at risk" a warning, below it a failure.
+    # Readiness thresholds (consultants set them; the rules are in each domain app's readiness.py). A
+    # share at or above "ready" is fine, at or above "at risk" a warning, below it a failure.
     readiness_training_ready = _percent(_("end users trained · ready from (%)"), 100)
     readiness_training_at_risk = _percent(_("end users trained · at risk from (%)"), 80)
     readiness_certified_ready = _percent(_("Key Users certified · ready from (%)"), 100)
