@@ -10,14 +10,12 @@ progress (the run is not finished), or the finished run's result (passed, failed
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from django.db.models import (
     Case,
     Count,
-    DateField,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -43,7 +41,6 @@ from acceptance.models import (
     TestStep,
 )
 from erpteam.permissions import Action, allows
-from erpteam.prepared import PreparedQuery
 from erpteam.queries import count_subquery
 from issues.models import Issue, IssueQuerySet
 from modules.models import BusinessModule
@@ -206,25 +203,22 @@ def _progress_and_defects(planned: QuerySet[CycleScenario], key: str, issues: Is
     return _state_rows(planned, key).union(_defect_rows(issues, issue_key), all=True)
 
 
-# Compiled once (every dashboard reads a cycle's modules, every cycle list the project's cycles).
-_MODULES_IN_CYCLE = PreparedQuery(
-    lambda cycle: _progress_and_defects(
+def _modules_in_cycle(cycle: TestCycle) -> QuerySet:
+    return _progress_and_defects(
         CycleScenario.objects.filter(cycle=cycle),
         "scenario__module",
         _cycle_defects(cycle),
         "acceptance_step_results__run__scenario__module",
-    ),
-    cycle=IntegerField(),
-)
-_CYCLES_OF_PROJECT = PreparedQuery(
-    lambda project: _progress_and_defects(
+    )
+
+
+def _cycles_of_project(project: Project) -> QuerySet:
+    return _progress_and_defects(
         CycleScenario.objects.filter(cycle__project=project),
         "cycle",
         Issue.objects.filter(acceptance_step_results__run__cycle__project=project),
         "acceptance_step_results__run__cycle",
-    ),
-    project=IntegerField(),
-)
+    )
 
 
 def _cycle_defects(cycle: TestCycle) -> IssueQuerySet:
@@ -264,7 +258,7 @@ def cycles_overview(*, project: Project) -> list[CycleOverview]:
             sign_off_count=Count("sign_offs", distinct=True),
         )
     )
-    progress, defects = _tally(_CYCLES_OF_PROJECT.rows(project=project.pk), Progress)
+    progress, defects = _tally(_cycles_of_project(project), Progress)
     overview = []
     for cycle in cycles:
         figures = progress.get(cycle.pk, Progress())
@@ -295,7 +289,7 @@ def _module_rows(cycle: TestCycle, cls: type[M], *, with_exceptions: bool = True
     """Module id → its progress, open defects, sign-off and (`with_exceptions`) exception in the cycle,
     for the modules with scenarios planned (or a sign-off) in it. Three queries (two without the
     exceptions)."""
-    rows, defects = _tally(_MODULES_IN_CYCLE.rows(cycle=cycle.pk), cls)
+    rows, defects = _tally(_modules_in_cycle(cycle), cls)
     sign_offs = {s.module_id: s for s in ModuleSignOff.objects.filter(cycle=cycle).select_related("signed_by__user")}
     exceptions = (
         {e.module_id: e for e in AcceptanceException.objects.filter(cycle=cycle).select_related("consultant__user")}
@@ -358,19 +352,9 @@ def _started_first(cycles: QuerySet[TestCycle], today: datetime.date | None) -> 
     return cycles.order_by(Case(When(start_date__lte=today, then=0), default=1), "-start_date", "-id")
 
 
-# Compiled once (every dashboard asks).
-_UAT_CYCLES = TestCycle.objects.filter(kind=TestCycle.Kind.UAT)
-_LATEST_UAT_CYCLE = PreparedQuery(
-    lambda project, today: _started_first(_UAT_CYCLES.filter(project=project), today)[:1],
-    project=IntegerField(),
-    today=DateField(),
-)
-
-
 def latest_uat_cycle(*, project: Project, today: datetime.date | None = None) -> TestCycle | None:
     """The UAT cycle that counts for readiness: the latest one already started, else the next one."""
-    cycles = _LATEST_UAT_CYCLE.objects(project=project.pk, today=today or timezone.localdate())
-    return cast(TestCycle | None, next(iter(cycles), None))
+    return _started_first(TestCycle.objects.filter(project=project, kind=TestCycle.Kind.UAT), today).first()
 
 
 def module_acceptance_panel(*, module: BusinessModule, membership: Membership) -> dict:

@@ -32,7 +32,8 @@ from acceptance.models import AcceptanceException, ModuleSignOff, TestCycle
 from issues.models import Issue, SlaPolicy
 from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
 from people.models import Membership, User
-from projects.models import GoLiveDecision, Project
+from projects.models import Project
+from readiness.models import GoLiveDecision
 from training.models import Attendance, TrainingSession
 
 PAGE_SIZE = 50

@@ -1,3 +1,4 @@
+from django.db.models.query import EmptyQuerySet
 from django.views.generic import TemplateView
 
 from audit.filters import AuditFilter
@@ -21,7 +22,7 @@ class AuditTrailView(ProjectMixin, TemplateView):
 
         def where(kind, rows):
             rows = filterset.filter_queryset(rows) if filterset.is_bound else rows
-            return None if rows.query.is_empty() else rows
+            return None if isinstance(rows, EmptyQuerySet) else rows
 
         rows = audit_rows(project=self.project, kinds=KINDS.values(), where=where)
         query = self.request.GET.copy()

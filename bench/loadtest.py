@@ -175,7 +175,7 @@ def main() -> int:
     pages = [
         ("health check (trivial)", reverse("health"), False),
         ("login page (trivial)", reverse("login"), False),
-        ("readiness dashboard", reverse("projects:readiness", args=[subject.project.pk]), True),
+        ("readiness dashboard", reverse("readiness:dashboard", args=[subject.project.pk]), True),
         ("issue list", reverse("issues:list", args=[subject.project.pk]), True),
         ("issue page", reverse("issues:detail", args=[subject.project.pk, subject.issue.pk]), True),
     ]

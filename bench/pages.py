@@ -104,7 +104,7 @@ def pages() -> list[tuple[str, Callable[[Subject], str]]]:
     return [
         ("home", lambda s: reverse("home")),
         ("portfolio", lambda s: reverse("portfolio")),
-        ("readiness dashboard", project("projects:readiness")),
+        ("readiness dashboard", project("readiness:dashboard")),
         ("module page", project("modules:detail", **module_id)),
         ("roster", project("people:list")),
         ("issue list", project("issues:list")),
@@ -203,10 +203,10 @@ class Comparison:
 
 def dashboard_against_sql(client, url: str, project, *, turns: int, warmup: int) -> Comparison:
     """The median times in milliseconds of the dashboard, of the app's figures alone
-    (`projects.readiness.module_figures`, the part of the page the SQL compares with) and of the SQL,
+    (`readiness.evidence.module_figures`, the part of the page the SQL compares with) and of the SQL,
     taken in `turns` rounds (so all three see the same load on the machine); the number of modules the
     SQL reports; and the quartiles of the rounds' own page / SQL ratios."""
-    from projects.readiness import module_figures
+    from readiness.evidence import module_figures
 
     for _ in range(warmup):
         client.get(url)
@@ -230,8 +230,8 @@ def dashboard_against_sql(client, url: str, project, *, turns: int, warmup: int)
 
 
 def figures_differ(project) -> list[str]:
-    """Where the SQL's figures differ from the app's (`projects.readiness.module_figures`)."""
-    from projects.readiness import module_figures
+    """Where the SQL's figures differ from the app's (`readiness.evidence.module_figures`)."""
+    from readiness.evidence import module_figures
 
     app = {module_id: figures.as_dict() for module_id, figures in module_figures(project=project).items()}
     rows, _elapsed = run_sql(project.pk)

@@ -44,6 +44,8 @@ LOCAL_APPS = [
     "acceptance",
     "notifications",
     "search",
+    "readiness",
+    "workspaces",
     "audit",
     "demo",
 ]
@@ -191,7 +193,7 @@ CELERY_BEAT_SCHEDULE = {
     "training-reminders": {"task": "training.tasks.training_reminders_send", "schedule": 900.0},
     "people-roster-imports-sweep": {"task": "people.tasks.roster_imports_sweep", "schedule": 300.0},
     # Today's readiness snapshot, refreshed every hour (one row per project, module and day).
-    "projects-readiness-snapshots": {"task": "projects.tasks.readiness_snapshots_take", "schedule": 3600.0},
+    "projects-readiness-snapshots": {"task": "readiness.tasks.readiness_snapshots_take", "schedule": 3600.0},
     "modules-deliverables-due": {"task": "modules.tasks.deliverables_due_notify", "schedule": 3600.0},
 }
 

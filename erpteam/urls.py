@@ -5,7 +5,8 @@ from django.urls import include, path
 from erpteam.views import health, language_set
 from notifications.views import my_settings
 from people import accounts
-from projects.views import home, readiness
+from readiness.views import portfolio
+from workspaces.views import home
 
 # Uploaded files are served only by views that check who may see them (never straight from MEDIA_ROOT).
 urlpatterns = [
@@ -26,9 +27,10 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("settings/", my_settings, name="my_settings"),
     path("search/", include("search.urls")),
-    path("portfolio/", readiness.portfolio, name="portfolio"),
+    path("portfolio/", portfolio, name="portfolio"),
     path("admin/", admin.site.urls),
     path("p/", include("projects.urls")),
+    path("p/", include("readiness.urls")),
     path("p/<int:project_id>/team/", include("people.urls")),
     path("p/<int:project_id>/modules/", include("modules.urls")),
     path("p/<int:project_id>/training/", include("training.urls")),

@@ -8,12 +8,11 @@ from functools import reduce
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Count, DateTimeField, IntegerField, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from erpteam.permissions import Action, Scope, allows, scope_of
-from erpteam.prepared import PreparedQuery
 from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, IssueQuerySet, SolutionOption
 from modules.models import KeyUserAssignment
 from people.models import Membership
@@ -197,23 +196,13 @@ def _per_module(rows, names: Sequence[str]) -> dict[int, dict]:
     return per_module
 
 
-@functools.cache
-def _project_counts(names: tuple[str, ...]) -> PreparedQuery:
-    """A project's counts `names` per module, compiled once for each set of names (every dashboard)."""
-    return PreparedQuery(
-        lambda project, now: _counts_by_module(Issue.objects.filter(project_id=project), names, now),
-        project=IntegerField(),
-        now=DateTimeField(),
-    )
-
-
 def module_issue_counts(*, project: Project, names: Sequence[str] = COUNT_NAMES) -> dict[int, dict]:
     """Per module (id → counts), in one query: open issues, open by severity, open blocking go-live,
     open S1/S2, open blocking go-live or S1/S2 (each issue once), overdue, open training gaps, and
     whether a refresher session is worth suggesting; or only the counts `names` (each one costs the
     database a test per open issue). Modules without open issues are absent: read with
     `.get(module_id, EMPTY_COUNTS)`."""
-    return _per_module(_project_counts(tuple(names)).rows(project=project.pk, now=timezone.now()), names)
+    return _per_module(_counts_by_module(Issue.objects.filter(project=project), names, timezone.now()), names)
 
 
 def module_issue_summary(*, module) -> dict:

@@ -2,8 +2,7 @@ from django.contrib import admin
 
 from erpteam.admin import ServiceAdminMixin
 from projects import services
-from projects.models import GoLiveDecision, PhaseChange, Project, ReadinessSnapshot
-from projects.readiness import THRESHOLD_FIELDS
+from projects.models import READINESS_THRESHOLD_FIELDS, PhaseChange, Project
 
 
 class PhaseChangeInline(admin.TabularInline):
@@ -29,7 +28,7 @@ class ProjectAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return ("phase",) if obj else ()
 
     def save_model(self, request, obj, form, change):
-        thresholds = {f: form.cleaned_data[f] for f in THRESHOLD_FIELDS if f in form.cleaned_data}
+        thresholds = {f: form.cleaned_data[f] for f in READINESS_THRESHOLD_FIELDS if f in form.cleaned_data}
         if change:
             fields = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS if f in form.cleaned_data}
             services.project_update(project=obj, **fields)
@@ -39,32 +38,3 @@ class ProjectAdmin(ServiceAdminMixin, admin.ModelAdmin):
         created = services.project_create(created_by=request.user, **{f: form.cleaned_data[f] for f in fields})
         services.readiness_thresholds_update(project=created, **thresholds)
         obj.pk = created.pk
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the app writes through its services; the admin only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(GoLiveDecision)
-class GoLiveDecisionAdmin(ReadOnlyAdmin):
-    list_display = ("project", "decided_at", "outcome", "status", "decided_by")
-    list_filter = ("outcome", "status")
-    search_fields = ("project__code", "project__name", "rationale")
-    list_select_related = ("project", "decided_by")
-
-
-@admin.register(ReadinessSnapshot)
-class ReadinessSnapshotAdmin(ReadOnlyAdmin):
-    list_display = ("project", "module", "day", "status", "reconstructed")
-    list_filter = ("status", "reconstructed", "project")
-    date_hierarchy = "day"
-    list_select_related = ("project", "module")

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import GoLiveDecision, PhaseChange, Project
-from projects.readiness import THRESHOLD_FIELDS
+from projects.models import PhaseChange, Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,28 +32,3 @@ class PhaseChangeForm(forms.ModelForm):
         labels = {"to_phase": _("New phase")}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"note": _("Why now: a milestone reached, a decision, a reason to go back.")}
-
-
-class ReadinessThresholdsForm(forms.ModelForm):
-    class Meta:
-        model = Project
-        fields = THRESHOLD_FIELDS
-
-
-class GoLiveDecisionForm(forms.ModelForm):
-    class Meta:
-        model = GoLiveDecision
-        fields = ("outcome", "rationale", "conditions")
-        widgets = {
-            "outcome": forms.RadioSelect,
-            "rationale": forms.Textarea(attrs={"rows": 4}),
-            "conditions": forms.Textarea(attrs={"rows": 3}),
-        }
-        help_texts = {
-            "rationale": _("Why: the evidence you weighed, the risks you accept or refuse."),
-            "conditions": _("For a go with conditions: what must be true, by when and who sees to it."),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = GoLiveDecision.Outcome.choices  # no empty choice among the buttons

@@ -41,7 +41,7 @@ def test_the_dashboard_is_timed_against_the_sql_in_rounds(client):
     call_command("seed_demo", stdout=io.StringIO())
     subject = Subject.of("hdpm-s4")
     client.force_login(subject.user)
-    url = reverse("projects:readiness", args=[subject.project.pk])
+    url = reverse("readiness:dashboard", args=[subject.project.pk])
     comparison = dashboard_against_sql(client, url, subject.project, turns=4, warmup=1)
     assert comparison.modules == subject.project.modules.filter(in_scope=True).count()
     assert min(comparison.page_ms, comparison.figures_ms, comparison.sql_ms) > 0

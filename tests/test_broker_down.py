@@ -24,7 +24,7 @@ from notifications.tasks import notification_email_send, notifications_outbox_sw
 from people.models import Membership, RosterImport
 from people.roster.services import INLINE_LIMIT
 from people.tasks import roster_imports_sweep
-from projects.readiness import THRESHOLD_FIELDS
+from readiness.evidence import THRESHOLD_FIELDS
 from tests.people.conftest import csv_bytes
 from tests.training.conftest import session_make
 
@@ -128,7 +128,7 @@ def test_a_large_roster_import_waits_queued_and_the_sweep_runs_it_once_the_broke
 def test_changing_the_readiness_thresholds_succeeds_while_the_broker_is_down(team, broker):
     form = {name: getattr(team.project, name) for name in THRESHOLD_FIELDS}
     response = team.client_for(Role.APP_CONSULTANT).post(
-        reverse("projects:readiness_thresholds", args=[team.project.pk]), {**form, "readiness_training_ready": 90}
+        reverse("readiness:thresholds", args=[team.project.pk]), {**form, "readiness_training_ready": 90}
     )
     assert response.status_code == 302
     team.project.refresh_from_db()

@@ -42,7 +42,7 @@ EXPORT_ROUTES = {
     "training:go_live_access": "export=",
     "acceptance:cycle_export": "",
     "acceptance:scenario_export": "",
-    "projects:readiness_export": "",
+    "readiness:export": "",
 }
 # Pages that also serve a download when asked with a query parameter (the URL name does not say so).
 DOWNLOAD_PAGES = {"training:go_live_access"}

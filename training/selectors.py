@@ -21,7 +21,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -31,7 +30,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from erpteam.permissions import POLICY, Action, Scope, allows, scope_of
-from erpteam.prepared import PreparedQuery
 from erpteam.queries import count_subquery
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
@@ -148,17 +146,13 @@ def _completion_rows(modules) -> QuerySet:
     )
 
 
-# Compiled once: Django takes longer to resolve the rules' subqueries than the database takes to count.
-_COMPLETION = PreparedQuery(_completion_rows, modules=IntegerField())
-
-
 def completion_by_module(*, module_ids: Collection[int]) -> dict[int, dict[str, Completion]]:
     """Module id → `end_users` (trained / required) and `key_users` (certified / required), in one
     query (for pages that have the modules already)."""
     completions = {
         module_id: {"end_users": Completion(0, 0), "key_users": Completion(0, 0)} for module_id in module_ids
     }
-    for module_id, kind, done, required in _COMPLETION.rows(modules=list(module_ids)):
+    for module_id, kind, done, required in _completion_rows(modules=list(module_ids)):
         completions[module_id][kind] = Completion(done, required)
     return completions
 

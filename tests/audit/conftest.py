@@ -11,7 +11,8 @@ from modules import services as module_services
 from people import services as people_services
 from people.models import Membership
 from projects import services as project_services
-from projects.models import GoLiveDecision
+from readiness import services as readiness_services
+from readiness.models import GoLiveDecision
 from tests.acceptance.factories import cycle_make, scenario_make
 from tests.factories import module_make
 from training import services as training_services
@@ -71,7 +72,7 @@ def changes_of_every_kind(team, n: int) -> None:
     project_services.readiness_thresholds_update(project=team.project, readiness_overdue_at_risk=3 + n)
     policy = issue_services.sla_policy_get_or_create(project=team.project)
     issue_services.sla_policy_update(policy=policy, s4_resolve_hours=170 + n)
-    project_services.go_live_decision_record(
+    readiness_services.go_live_decision_record(
         project=team.project,
         decided_by=team.members[Role.MANAGER],
         outcome=GoLiveDecision.Outcome.NO_GO,

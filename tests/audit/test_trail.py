@@ -16,9 +16,10 @@ from modules import services as module_services
 from modules.models import BusinessModule, Deliverable, KeyUserAssignment, ModuleEndUser
 from people import services as people_services
 from people.models import Membership
-from projects import services as project_services
-from projects.models import GoLiveDecision, Project
-from projects.readiness import THRESHOLD_FIELDS
+from projects.models import Project
+from readiness import services as readiness_services
+from readiness.evidence import THRESHOLD_FIELDS
+from readiness.models import GoLiveDecision
 from tests.acceptance.factories import cycle_make, scenario_make
 from tests.audit.conftest import past_session
 from tests.factories import module_make
@@ -178,7 +179,7 @@ def test_issue_changes_show_the_workflow(team):
 
 
 def test_go_live_decisions_are_listed(team):
-    project_services.go_live_decision_record(
+    readiness_services.go_live_decision_record(
         project=team.project,
         decided_by=team.members[Role.MANAGER],
         outcome=GoLiveDecision.Outcome.NO_GO,
@@ -255,7 +256,7 @@ def test_every_kind_the_trail_lists_keeps_its_history_with_who_changed_it(settin
 
 def test_a_threshold_changed_on_its_page_shows_who_and_the_values_before_and_after(team):
     response = team.client_for(Role.APP_CONSULTANT).post(
-        reverse("projects:readiness_thresholds", args=[team.project.pk]),
+        reverse("readiness:thresholds", args=[team.project.pk]),
         {
             **{name: getattr(team.project, name) for name in THRESHOLD_FIELDS},
             "readiness_training_at_risk": 70,

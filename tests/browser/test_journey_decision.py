@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import Membership
-from projects.models import GoLiveDecision
+from readiness.models import GoLiveDecision
 from tests.browser.conftest import assert_accessible, log_in
 from training import services
 from training.models import TrainingSession

@@ -36,7 +36,7 @@ EVERYONE = {
     "issues:list",
     "issues:detail",
 }
-READINESS = {"portfolio", "projects:readiness", "projects:readiness_module", "projects:decision_list"}
+READINESS = {"portfolio", "readiness:dashboard", "readiness:module", "readiness:decision_list"}
 MAIN_PAGES = {
     "consultant": EVERYONE
     | READINESS
@@ -67,8 +67,8 @@ MAIN_PAGES = {
         "training:completion",
         "training:go_live_access",
         "acceptance:cycle_detail",
-        "projects:decision_detail",
-        "projects:decision_create",
+        "readiness:decision_detail",
+        "readiness:decision_create",
         "audit:list",
     },
 }

@@ -1,6 +1,6 @@
 from people.models import Membership
-from projects.models import GoLiveDecision
-from projects.services import go_live_decision_record
+from readiness.models import GoLiveDecision
+from readiness.services import go_live_decision_record
 from tests.factories import MembershipFactory
 from tests.matrix import ALL_ROLES, CONSULTANTS, READERS, Route
 
@@ -47,12 +47,12 @@ ROUTES = {
     "projects:phase_change": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
     # Readiness: the project team and its managers read it; consultants set the thresholds; managers decide.
     "portfolio": Route(get=ALL_ROLES, project_scoped=False),
-    "projects:readiness": Route(kwargs=project, get=READERS),
-    "projects:readiness_module": Route(kwargs=readiness_module, get=READERS),
-    "projects:readiness_report": Route(kwargs=project, get=READERS),
-    "projects:readiness_export": Route(kwargs=project, get=READERS),
-    "projects:readiness_thresholds": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
-    "projects:decision_list": Route(kwargs=project, get=READERS),
-    "projects:decision_detail": Route(kwargs=decision, get=READERS),
-    "projects:decision_create": Route(kwargs=project, get=MANAGERS, post=MANAGERS),
+    "readiness:dashboard": Route(kwargs=project, get=READERS),
+    "readiness:module": Route(kwargs=readiness_module, get=READERS),
+    "readiness:report": Route(kwargs=project, get=READERS),
+    "readiness:export": Route(kwargs=project, get=READERS),
+    "readiness:thresholds": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
+    "readiness:decision_list": Route(kwargs=project, get=READERS),
+    "readiness:decision_detail": Route(kwargs=decision, get=READERS),
+    "readiness:decision_create": Route(kwargs=project, get=MANAGERS, post=MANAGERS),
 }

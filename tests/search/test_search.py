@@ -12,7 +12,7 @@ from tests.acceptance.factories import scenario_make
 from tests.factories import MembershipFactory, UserFactory
 from tests.querycount import assert_same_queries, queries_for
 from tests.training.conftest import session_make
-from tests.workspace.conftest import issue_make
+from tests.workspaces.conftest import issue_make
 from training import services as training_services
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.utils import timezone, translation
 
 from demo import acceptance as acceptance_demo
 from demo import base as demo
+from demo import go_live as go_live_demo
 from demo import issues as issues_demo
-from demo import readiness as readiness_demo
 from demo import scale
 from demo import training as training_demo
 from demo import workspace as workspace_demo
@@ -27,7 +27,7 @@ STEPS = [
     # steps: workspace
     workspace_demo.seed,
     # steps: readiness
-    readiness_demo.seed,
+    go_live_demo.seed,
 ]
 
 
