@@ -163,7 +163,14 @@ CONTENT_SECURITY_POLICY = {
 # Redis: unset means tasks run eagerly in process and the cache is local memory.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Optional at run time (erpteam/cache.py); an unreachable Redis costs a request at most a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "erpteam.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
