@@ -6,7 +6,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# The same limit Django's settings give the database pool a third of (DJANGO_REQUEST_TIMEOUT there).
+timeout = int(os.environ.get("DJANGO_REQUEST_TIMEOUT", "30"))
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No control socket: its default path is one per account, which two servers on one host would share.
 control_socket_disable = True

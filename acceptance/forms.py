@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acceptance.models import Result, TestCycle, TestScenario
 from acceptance.services import StepSpec
+from erpteam.forms import ModelMultipleChoiceField
 from issues.models import Issue
 from issues.uploads import MAX_ATTACHMENT_BYTES
 from modules.models import BusinessModule
@@ -27,6 +28,7 @@ class ScenarioForm(forms.ModelForm):
             "related_modules",
             "description",
         )
+        field_classes = {"related_modules": ModelMultipleChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "related_modules": forms.CheckboxSelectMultiple,
@@ -67,7 +69,7 @@ StepFormSet = forms.formset_factory(
 
 
 class CycleForm(forms.ModelForm):
-    scenarios = forms.ModelMultipleChoiceField(
+    scenarios = ModelMultipleChoiceField(
         label=_("Scenarios in this cycle"),
         queryset=TestScenario.objects.none(),
         required=False,

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erpteam.dates import DateField
+
 
 class TestScenario(models.Model):
     """A business process tested end to end in one module (and the other modules it touches)."""
@@ -119,8 +121,8 @@ class TestCycle(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
-    start_date = models.DateField(_("start"))
-    end_date = models.DateField(_("end"))
+    start_date = DateField(_("start"))
+    end_date = DateField(_("end"))
     scenarios = models.ManyToManyField(
         TestScenario, through="CycleScenario", related_name="cycles", verbose_name=_("scenarios")
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import KINDS, about_module, audit_people
+from erpteam.dates import date_in_range
 from modules.models import BusinessModule
 from people.models import User
 
@@ -32,10 +33,13 @@ class AuditFilter(django_filters.FilterSet):
         label=_("Module"), queryset=BusinessModule.objects.none(), method="filter_module", empty_label=ANY
     )
     date_from = django_filters.DateFilter(
-        label=_("From"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        method="filter_from",
+        validators=[date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), method="filter_to", validators=[date_in_range], widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, data=None, queryset=None, *, project, **kwargs):

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.shortcuts import render
 
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
 
 class RequestSizeLimitMiddleware:
     """Refuses a request body above `REQUEST_MAX_BYTES` before anything reads it. Each upload has its
@@ -18,4 +20,20 @@ class RequestSizeLimitMiddleware:
         if length > settings.REQUEST_MAX_BYTES:
             limit = settings.REQUEST_MAX_BYTES // (1024 * 1024)
             return render(request, "413.html", {"limit": limit}, status=413)
+        return self.get_response(request)
+
+
+class BadInputMiddleware:
+    """Refuses with a 400 a request whose path, query string or form fields hold a NUL character: no page
+    takes one, and the database refuses to store it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [request.path, *request.GET.keys(), *(v for _k, vs in request.GET.lists() for v in vs)]
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            values += [*request.POST.keys(), *(v for _k, vs in request.POST.lists() for v in vs)]
+        if any("\x00" in value for value in values):
+            return render(request, "400.html", status=400)
         return self.get_response(request)

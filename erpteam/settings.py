@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "erpteam.middleware.RequestSizeLimitMiddleware",
+    "erpteam.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "erpteam.urls"
@@ -94,12 +95,20 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# One request's time limit (gunicorn's `timeout` reads the same variable): waiting for a connection gets a
+# third of it, so a request that cannot have one answers "the database is busy" (503) long before gunicorn
+# kills the worker mid-request.
+REQUEST_TIMEOUT = env.int("DJANGO_REQUEST_TIMEOUT", default=30)
+DATABASE_WAIT = max(1, REQUEST_TIMEOUT // 3)
+if postgresql:
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_WAIT
 if postgresql and env.bool("DJANGO_DB_POOL", default=False):
     # psycopg's connection pool, one per web process (instead of persistent connections).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
         "max_size": env.int("DJANGO_DB_POOL_MAX", default=10),
+        "timeout": DATABASE_WAIT,
     }
 # A request runs short queries, many requests at once: PostgreSQL's JIT compiler (100-200 ms compiling
 # aggregates that run in 10-20 ms) and parallel workers (their start-up made a 12 ms count take 40-300 ms)
@@ -157,7 +166,14 @@ CONTENT_SECURITY_POLICY = {
 # Redis: unset means tasks run eagerly in process and the cache is local memory.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Optional at run time (erpteam/cache.py); an unreachable Redis costs a request at most a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "erpteam.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -38,3 +38,4 @@ urlpatterns = [
     path("p/<int:project_id>/acceptance/", include("acceptance.urls")),
     path("p/<int:project_id>/audit/", include("audit.urls")),
 ]
+handler500 = "erpteam.views.server_error"

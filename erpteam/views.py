@@ -1,20 +1,25 @@
 """Shared pieces of views: the project-scoped access mixin, form pages that call one service, the
 language switch and the health check."""
 
+import sys
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 from django.views.generic.base import ContextMixin
 from django.views.i18n import set_language
+from psycopg_pool import PoolTimeout
 
 from erpteam.celery import app as celery_app
 from erpteam.permissions import Action, allows, project_membership, require
@@ -172,3 +177,19 @@ def health(request):
             checks["broker"] = "down"
     healthy = "down" not in checks.values()
     return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)
+
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request):
+    """The 500 handler. When the database could not serve the request in time (no pooled connection free
+    within the pool's timeout, the server unreachable or restarting), a 503 that asks to try again, with a
+    page that needs no database; anything else is Django's 500 page."""
+    if not isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return defaults.server_error(request)
+    # Without the request: its context processors would query the database again.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erpteam.forms import ModelMultipleChoiceField
 from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment
 from people.forms import NewPersonFields
 
@@ -25,7 +26,7 @@ class KeyUserChoiceMixin(NewPersonFields):
 
 
 class ModuleCreateForm(KeyUserChoiceMixin, forms.ModelForm):
-    key_users = forms.ModelMultipleChoiceField(
+    key_users = ModelMultipleChoiceField(
         label=_("Key Users"),
         queryset=None,
         required=False,
@@ -91,9 +92,7 @@ class KeyUserAddForm(KeyUserChoiceMixin):
 
 
 class EndUsersAddForm(forms.Form):
-    memberships = forms.ModelMultipleChoiceField(
-        label=_("End users"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    memberships = ModelMultipleChoiceField(label=_("End users"), queryset=None, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, end_users, **kwargs):
         super().__init__(*args, **kwargs)

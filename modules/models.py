@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erpteam.dates import DateField
+
 
 class BusinessModule(models.Model):
     """A business area of the ERP in a project's scope (finance, warehouse, purchasing…).
@@ -181,7 +183,7 @@ class Deliverable(models.Model):
         related_name="owned_deliverables",
         verbose_name=_("owner"),
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     note = models.TextField(_("note"), blank=True)
     signed_off_by = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from erpteam.cache import CacheUnavailable
 from people import services
 from people.models import User
 
@@ -46,6 +47,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordLinkForm
     template_name = "registration/password_reset_form.html"
     title = gettext_lazy("Choose a password")
+
+    def form_valid(self, form):
+        """Without the cache the resend throttle cannot count: no link is sent (it fails closed)."""
+        try:
+            return super().form_valid(form)
+        except CacheUnavailable:
+            form.add_error(None, _("Links cannot be sent just now; try again in a few minutes."))
+            return self.form_invalid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

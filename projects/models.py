@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erpteam.dates import DateField
+
 
 def _percent(verbose_name, default: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(verbose_name, default=default, validators=[MaxValueValidator(100)])
@@ -26,9 +28,9 @@ class Project(models.Model):
     client = models.CharField(_("client"), max_length=200)
     erp_product = models.CharField(_("ERP product"), max_length=100)
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.PREPARE)
-    start_date = models.DateField(_("start date"))
-    target_go_live = models.DateField(_("target go-live"))
-    actual_go_live = models.DateField(_("actual go-live"), null=True, blank=True)
+    start_date = DateField(_("start date"))
+    target_go_live = DateField(_("target go-live"))
+    actual_go_live = DateField(_("actual go-live"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     # Readiness thresholds (consultants set them; the rules are in each domain app's readiness.py). A

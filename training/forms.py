@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from erpteam.forms import ModelMultipleChoiceField
 from erpteam.permissions import Action, allows
 from modules.models import BusinessModule
 from people.models import Membership
@@ -135,7 +136,7 @@ class SessionForm(forms.ModelForm):
 class InviteForm(forms.Form):
     """Invite chosen people; the candidates (with whether each is already trained) come from a selector."""
 
-    people = forms.ModelMultipleChoiceField(
+    people = ModelMultipleChoiceField(
         label=_("People"), queryset=Membership.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     override_capacity = forms.BooleanField(

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erpteam.dates import DateTimeField
+
 # What trainers upload as materials: documents, slides, sheets, PDFs, images, videos and archives.
 # The download is always an attachment with a content type from this table, never rendered as a page.
 MATERIAL_CONTENT_TYPES = {
@@ -69,8 +71,8 @@ class TrainingSession(models.Model):
         related_name="sessions_trained",
         verbose_name=_("trainer"),
     )
-    start_at = models.DateTimeField(_("starts"))
-    end_at = models.DateTimeField(_("ends"))
+    start_at = DateTimeField(_("starts"))
+    end_at = DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_link = models.URLField(_("online link"), max_length=500, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), default=20)

@@ -63,3 +63,10 @@ def test_the_module_page_links_to_the_history_of_its_key_users_and_deliverables(
         history = team.client_for(role).get(url(team), {"module": team.module.pk, "kind": "key_user"})
         (created,) = history.context["page"].object_list
         assert created.subject == f"{team.user(Role.KEY_USER).display_name} → Finance"
+
+
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01", "date_to=1899-12-31"])
+def test_a_date_out_of_range_is_a_filter_error(team, query):
+    response = team.client_for(Role.MANAGER).get(f"{url(team)}?{query}")
+    assert response.status_code == 200
+    assert "Enter a date between 1900 and 2199." in response.content.decode()
