@@ -7,6 +7,7 @@ from acceptance.services import StepSpec
 from issues.models import Issue
 from issues.uploads import MAX_ATTACHMENT_BYTES
 from modules.models import BusinessModule
+from people.fields import MemberChoiceField
 from people.models import Membership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,17 +32,13 @@ class ScenarioForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "related_modules": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"owner": MemberChoiceField}
 
     def __init__(self, *args, project, modules, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = modules
         self.fields["related_modules"].queryset = BusinessModule.objects.filter(project=project).order_by("name")
-        self.fields["owner"].queryset = (
-            Membership.objects.active()
-            .filter(project=project, role=Membership.Role.KEY_USER)
-            .select_related("user")
-            .order_by("user__first_name", "user__last_name")
-        )
+        self.fields["owner"].for_project(project, roles=[Membership.Role.KEY_USER])
         self.fields["owner"].required = True
 
 

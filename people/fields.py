@@ -7,11 +7,13 @@ a username; `static/js/member-lookup.js` turns the input into a combobox that as
 when it names several members, says which ones, keeping the text.
 """
 
+import bisect
 import copy
 
 from django import forms
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,8 +52,9 @@ def members_named(queryset: QuerySet[Membership], text: str) -> QuerySet[Members
 
 class MemberWidget(forms.Select):
     """A select of the field's members while there are at most `SELECT_UP_TO` of them, otherwise a search
-    input wired to the project's member look-up. One query either way (two to name a chosen member)."""
+    input wired to the project's member look-up. One query either way."""
 
+    # A project template, rendered as such: the form renderer knows only Django's own widgets.
     search_template_name = "people/widgets/member_search.html"
 
     def __init__(self, attrs=None):
@@ -61,41 +64,63 @@ class MemberWidget(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         field = self.choices.field
-        members = list(self.choices.queryset[: SELECT_UP_TO + 1])
-        if len(members) <= SELECT_UP_TO:
+        members, chosen = self._members(value)
+        if len(members) + (chosen is not None) <= SELECT_UP_TO:
+            if chosen is not None:
+                bisect.insort(members, chosen, key=_in_order)
             select = copy.copy(self)
             empty = [("", field.empty_label)] if field.empty_label is not None else []
             select.choices = empty + [(member.pk, field.label_from_instance(member)) for member in members]
             return forms.Select.render(select, name, value, attrs, renderer)
-        context = forms.Widget.get_context(self, name, None, attrs)
-        context["widget"].update(type="search", value=self._search_text(value))
-        widget_attrs = context["widget"]["attrs"]
-        context["widget"]["listbox_id"] = f"{widget_attrs.get('id', name)}-listbox"
-        widget_attrs["class"] = widget_attrs.get("class", "form-control").replace("form-select", "form-control")
-        widget_attrs.update(
+        attrs = self.build_attrs(self.attrs, attrs)
+        listbox_id = f"{attrs.get('id', name)}-listbox"
+        attrs["class"] = attrs.get("class", "form-control").replace("form-select", "form-control")
+        attrs.update(
             {
                 "data-member-lookup": f"{self.lookup_url}?role={','.join(self.roles)}",
                 "role": "combobox",
                 "aria-autocomplete": "list",
                 "aria-expanded": "false",
-                "aria-controls": context["widget"]["listbox_id"],
+                "aria-controls": listbox_id,
                 "autocomplete": "off",
                 "placeholder": _("Type a name or username"),
             }
         )
-        return self._render(self.search_template_name, context, renderer)
+        search = forms.TextInput(attrs)
+        search.input_type = "search"
+        text = member_text(chosen) if chosen is not None else _single(value)
+        context = {"input": search.render(name, text, renderer=renderer), "listbox_id": listbox_id}
+        return render_to_string(self.search_template_name, context)
 
-    def _search_text(self, value) -> str:
-        """The member's "Name (username)" for a chosen id; what the person typed otherwise."""
-        if isinstance(value, list | tuple):
-            value = value[0] if value else ""
-        if isinstance(value, Membership):
-            return member_text(value)
-        if value in (None, ""):
-            return ""
-        if str(value).isdigit() and (member := self.choices.queryset.filter(pk=value).first()) is not None:
-            return member_text(member)
-        return str(value)
+    def _members(self, value) -> tuple[list[Membership], Membership | None]:
+        """Up to `SELECT_UP_TO` + 1 of the field's members in order, and apart from them the one whose id is
+        `value`: one query, which reads the chosen member first."""
+        queryset = self.choices.queryset
+        chosen_id = _single(value)
+        if not chosen_id.isdigit():
+            return list(queryset[: SELECT_UP_TO + 1]), None
+        rows = list(
+            queryset.alias(chosen=Case(When(pk=chosen_id, then=Value(0)), default=Value(1))).order_by(
+                "chosen", *Membership._meta.ordering
+            )[: SELECT_UP_TO + 1]
+        )
+        if rows and str(rows[0].pk) == chosen_id:
+            return rows[1:], rows[0]
+        return rows, None
+
+
+def _single(value) -> str:
+    """The field's value as text: the select gives a list, a bound instance a member."""
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    if isinstance(value, Membership):
+        return str(value.pk)
+    return "" if value is None else str(value)
+
+
+def _in_order(membership: Membership) -> tuple[str, str, str]:
+    user = membership.user
+    return (user.last_name, user.first_name, user.username)
 
 
 class MemberChoiceField(forms.ModelChoiceField):
