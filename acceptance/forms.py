@@ -8,6 +8,7 @@ from erpteam.forms import ModelMultipleChoiceField
 from issues.models import Issue
 from issues.uploads import MAX_ATTACHMENT_BYTES
 from modules.models import BusinessModule
+from people.fields import MemberChoiceField
 from people.models import Membership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,7 +29,7 @@ class ScenarioForm(forms.ModelForm):
             "related_modules",
             "description",
         )
-        field_classes = {"related_modules": ModelMultipleChoiceField}
+        field_classes = {"owner": MemberChoiceField, "related_modules": ModelMultipleChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "related_modules": forms.CheckboxSelectMultiple,
@@ -38,12 +39,7 @@ class ScenarioForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = modules
         self.fields["related_modules"].queryset = BusinessModule.objects.filter(project=project).order_by("name")
-        self.fields["owner"].queryset = (
-            Membership.objects.active()
-            .filter(project=project, role=Membership.Role.KEY_USER)
-            .select_related("user")
-            .order_by("user__first_name", "user__last_name")
-        )
+        self.fields["owner"].for_project(project, roles=[Membership.Role.KEY_USER])
         self.fields["owner"].required = True
 
 

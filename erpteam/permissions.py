@@ -19,6 +19,7 @@ class Action(StrEnum):
     PROJECT_PLAN = "project_plan"  # edit the project, phases, scope, thresholds, SLA policy
     TEAM_VIEW = "team_view"
     TEAM_MANAGE = "team_manage"  # add, change, deactivate members; roster import
+    MEMBER_LOOKUP = "member_lookup"  # find members by name while choosing one in a form
     MODULE_VIEW = "module_view"
     MODULE_MANAGE = "module_manage"  # create, edit, delete modules; assign Key Users and end users
     DELIVERABLE_UPDATE = "deliverable_update"
@@ -51,7 +52,13 @@ class Scope(StrEnum):
 
 
 A = Action
-_READ = {A.PROJECT_VIEW: Scope.ALL, A.TEAM_VIEW: Scope.ALL, A.MODULE_VIEW: Scope.ALL, A.TRAINING_VIEW: Scope.ALL}
+_READ = {
+    A.PROJECT_VIEW: Scope.ALL,
+    A.TEAM_VIEW: Scope.ALL,
+    A.MEMBER_LOOKUP: Scope.ALL,
+    A.MODULE_VIEW: Scope.ALL,
+    A.TRAINING_VIEW: Scope.ALL,
+}
 _CONSULTANT = {
     **_READ,
     A.PROJECT_PLAN: Scope.ALL,

@@ -5,8 +5,10 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from issues.models import Issue, SlaPolicy, SolutionOption
+from issues.selectors import WORKER_ROLES
 from issues.services import SLA_FIELDS, TIER_ROLES
 from issues.uploads import ACCEPT, MAX_ATTACHMENTS_PER_UPLOAD
+from people.fields import MemberChoiceField
 from people.models import Membership
 
 
@@ -30,15 +32,6 @@ class MultipleFileField(forms.FileField):
             )
         clean_one = super().clean
         return [clean_one(f, initial) for f in files]
-
-
-def _member_label(membership: Membership) -> str:
-    return f"{membership.user.display_name} · {membership.get_role_display()}"
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _member_label(obj)
 
 
 class PageForm:
@@ -69,10 +62,10 @@ class IssueForm(forms.ModelForm):
             "affected_end_user": _("The person who hit the problem; they can follow the issue."),
         }
 
-    def __init__(self, *args, modules, end_users, **kwargs):
+    def __init__(self, *args, modules, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = modules
-        self.fields["affected_end_user"].queryset = end_users
+        self.fields["affected_end_user"].for_project(project, roles=[Membership.Role.END_USER])
         self.fields["severity"].initial = Issue.Severity.S3
         self.fields["title"].widget.attrs["autofocus"] = True
 
@@ -101,34 +94,32 @@ class IssueUpdateForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         field_classes = {"affected_end_user": MemberChoiceField}
 
-    def __init__(self, *args, end_users, **kwargs):
+    def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["affected_end_user"].queryset = end_users
+        self.fields["affected_end_user"].for_project(project, roles=[Membership.Role.END_USER])
 
 
 class TransitionForm(PageForm, forms.Form):
     id_prefix = "transition"
 
     to_status = forms.ChoiceField(label=_("New status"), choices=Issue.Status.choices)
-    waiting_on = MemberChoiceField(label=_("Waiting on"), queryset=Membership.objects.none(), required=False)
+    waiting_on = MemberChoiceField(label=_("Waiting on"), required=False)
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["waiting_on"].queryset = members
+        self.fields["waiting_on"].for_project(project)
 
 
 class AssignForm(PageForm, forms.Form):
     id_prefix = "assign"
 
-    assignee = MemberChoiceField(
-        label=_("Assign to"), queryset=Membership.objects.none(), required=False, empty_label=_("Nobody")
-    )
+    assignee = MemberChoiceField(label=_("Assign to"), roles=WORKER_ROLES, required=False, empty_label=_("Nobody"))
 
-    def __init__(self, *args, workers, **kwargs):
+    def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = workers
+        self.fields["assignee"].for_project(project)
         self.fields["assignee"].widget.attrs["class"] = "form-select"
 
 
@@ -141,17 +132,16 @@ class EscalateForm(PageForm, forms.Form):
     )
     assignee = MemberChoiceField(
         label=_("Hand to"),
-        queryset=Membership.objects.none(),
+        roles=TIER_ROLES[Issue.Tier.CONSULTANT] | TIER_ROLES[Issue.Tier.TECHNICAL],
         required=False,
         empty_label=_("Everyone in that tier"),
         help_text=_("Optional: an application consultant, or an IT user or technical consultant."),
     )
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, workers, **kwargs):
+    def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        escalation_roles = TIER_ROLES[Issue.Tier.CONSULTANT] | TIER_ROLES[Issue.Tier.TECHNICAL]
-        self.fields["assignee"].queryset = workers.filter(role__in=escalation_roles)
+        self.fields["assignee"].for_project(project)
 
 
 class CommentForm(PageForm, forms.Form):

@@ -32,7 +32,6 @@ from issues.forms import (
 )
 from issues.models import Issue, SolutionOption
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
-from people.models import Membership
 
 Status = Issue.Status
 PAGE_SIZE = 25
@@ -123,7 +122,7 @@ class IssueCreateView(IssuesMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["modules"] = self.modules()
         if self.logs:
-            kwargs["end_users"] = selectors.project_members(project=self.project, roles=[Membership.Role.END_USER])
+            kwargs["project"] = self.project
         return kwargs
 
     def get_initial(self):
@@ -208,15 +207,13 @@ class IssuePageMixin(IssuesMixin):
             context["comment_form"] = CommentForm()
             context["attachment_form"] = AttachmentForm()
         if works:
-            members = selectors.project_members(project=self.project)
-            workers = selectors.issue_workers(project=self.project)
             context.update(
                 transitions=transition_buttons(
                     issue, services.transitions_for(issue=issue, membership=self.membership)
                 ),
-                transition_form=TransitionForm(members=members),
-                assign_form=AssignForm(workers=workers, initial={"assignee": issue.assignee_id}),
-                escalate_form=EscalateForm(workers=workers) if issue.is_open else None,
+                transition_form=TransitionForm(project=self.project),
+                assign_form=AssignForm(project=self.project, initial={"assignee": issue.assignee_id}),
+                escalate_form=EscalateForm(project=self.project) if issue.is_open else None,
                 option_form=SolutionOptionForm() if issue.status != Status.CLOSED else None,
             )
         if context["can_decide"] and context["options"]:
@@ -270,7 +267,7 @@ class IssueTransitionView(IssueActionView):
     success_message = gettext_lazy("Status changed.")
 
     def build_form(self, issue):
-        return TransitionForm(self.request.POST, members=selectors.project_members(project=self.project))
+        return TransitionForm(self.request.POST, project=self.project)
 
     def perform(self, form, issue):
         data = form.cleaned_data
@@ -289,7 +286,7 @@ class IssueAssignView(IssueActionView):
     success_message = gettext_lazy("Assignment saved.")
 
     def build_form(self, issue):
-        return AssignForm(self.request.POST, workers=selectors.issue_workers(project=self.project))
+        return AssignForm(self.request.POST, project=self.project)
 
     def perform(self, form, issue):
         services.issue_assign(issue=issue, assignee=form.cleaned_data["assignee"], actor=self.membership)
@@ -300,7 +297,7 @@ class IssueEscalateView(IssueActionView):
     success_message = gettext_lazy("Issue escalated; the SLA clock starts again for the new tier.")
 
     def build_form(self, issue):
-        return EscalateForm(self.request.POST, workers=selectors.issue_workers(project=self.project))
+        return EscalateForm(self.request.POST, project=self.project)
 
     def perform(self, form, issue):
         data = form.cleaned_data
@@ -398,7 +395,7 @@ class IssueUpdateView(IssuesMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "instance": self.issue,
-            "end_users": selectors.project_members(project=self.project, roles=[Membership.Role.END_USER]),
+            "project": self.project,
         }
 
     def form_valid(self, form):

@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.functional import Promise
 
 from modules.models import KeyUserAssignment, ModuleEndUser
+from people.fields import members_matching
 from people.models import Membership, RosterImport
 
 
@@ -40,4 +41,15 @@ def role_counts(*, project) -> list[tuple[str, Promise, int]]:
 def recent_imports(*, project) -> QuerySet[RosterImport]:
     return (
         RosterImport.objects.filter(project=project).select_related("uploaded_by").defer("rows", "changes", "problems")
+    )
+
+
+def members_found(*, project, text: str, roles=(), limit: int = 20) -> list[Membership]:
+    """Up to `limit` active members of the project in `roles` (any role when empty) whose name or
+    username contains each word of `text`, by name."""
+    members = Membership.objects.active().filter(project=project).select_related("user")
+    if roles:
+        members = members.filter(role__in=roles)
+    return list(
+        members_matching(members, text).order_by("user__last_name", "user__first_name", "user__username", "pk")[:limit]
     )

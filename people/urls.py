@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.RosterView.as_view(), name="list"),
     path("add/", views.PersonAddView.as_view(), name="create"),
+    path("lookup/", views.MemberLookupView.as_view(), name="lookup"),
     path("export/", views.RosterExportView.as_view(), name="export"),
     path("<int:membership_id>/edit/", views.MembershipUpdateView.as_view(), name="update"),
     path("<int:membership_id>/deactivate/", views.MembershipDeactivateView.as_view(), name="deactivate"),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,15 +15,17 @@ from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
 from modules.forms import KEY_USER_RULE
 from people import services
 from people.exports import roster_export, roster_template
+from people.fields import member_label, member_text
 from people.filters import RosterFilter
 from people.forms import MembershipForm, PersonAddForm, RosterImportForm
 from people.models import Membership, RosterImport
 from people.roster import services as roster_services
 from people.roster.apply import roster_import_progress
 from people.roster.parse import COLUMNS as ROSTER_COLUMNS
-from people.selectors import recent_imports, role_counts, roster
+from people.selectors import members_found, recent_imports, role_counts, roster
 
 PAGE_SIZE = 25
+LOOKUP_LIMIT = 20
 SHOWN_CHANGES = 200
 
 
@@ -179,6 +182,22 @@ class PasswordLinkView(MemberMixin, ConfirmView):
 
     def get_success_message(self):
         return _("The email to %(person)s is sent.") % {"person": self.get_member().user.display_name}
+
+
+class MemberLookupView(ProjectMixin, View):
+    """The members matching what was typed in a person field, for its autocomplete: JSON of at most
+    `LOOKUP_LIMIT` of the project's active members, optionally of some roles (`?role=key_user,it_user`)."""
+
+    action = Action.MEMBER_LOOKUP
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        text = request.GET.get("q", "").strip()[:100]
+        roles = [role for role in request.GET.get("role", "").split(",") if role in Membership.Role.values]
+        members = members_found(project=self.project, text=text, roles=roles, limit=LOOKUP_LIMIT) if text else []
+        return JsonResponse(
+            {"results": [{"value": member_text(member), "label": member_label(member)} for member in members]}
+        )
 
 
 class RosterExportView(ProjectMixin, View):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from erpteam.forms import ModelMultipleChoiceField
 from erpteam.permissions import Action, allows
 from modules.models import BusinessModule
+from people.fields import MemberChoiceField
 from people.models import Membership
 from training.models import MATERIAL_CONTENT_TYPES, Attendance, TrainingSession
 
@@ -19,11 +20,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format=DATETIME_FORMAT)
-
-
-class TrainerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.user.display_name} · {obj.get_role_display()}"
 
 
 def schedulable_kinds(membership: Membership) -> list[tuple[str, str]]:
@@ -75,7 +71,7 @@ class SessionForm(forms.ModelForm):
             "materials_file",
             "description",
         ]
-        field_classes = {"trainer": TrainerChoiceField}
+        field_classes = {"trainer": MemberChoiceField}
         widgets = {
             "start_at": DateTimeInput(),
             "end_at": DateTimeInput(),
@@ -100,14 +96,9 @@ class SessionForm(forms.ModelForm):
             )
         self.fields["module"].queryset = modules
         self.fields["kind"].choices = schedulable_kinds(membership)
-        self.fields["trainer"].queryset = (
-            Membership.objects.filter(
-                project_id=membership.project_id,
-                role__in=[Membership.Role.APP_CONSULTANT, Membership.Role.TECH_CONSULTANT, Membership.Role.KEY_USER],
-            )
-            .active()
-            .select_related("user")
-            .order_by("role", "user__last_name", "user__first_name")
+        self.fields["trainer"].for_project(
+            membership.project,
+            roles=[Membership.Role.APP_CONSULTANT, Membership.Role.TECH_CONSULTANT, Membership.Role.KEY_USER],
         )
         if self.instance.pk is None:
             self.fields["trainer"].initial = membership.pk

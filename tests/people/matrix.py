@@ -34,6 +34,7 @@ ROUTES = {
     "people:list": Route(kwargs=project, get=READERS),
     "people:create": Route(kwargs=project, get=CONSULTANTS, post=CONSULTANTS),
     "people:export": Route(kwargs=project, get=READERS),
+    "people:lookup": Route(kwargs=project, get=READERS),
     "people:update": Route(kwargs=member, get=CONSULTANTS, post=CONSULTANTS),
     "people:deactivate": Route(kwargs=member, get=CONSULTANTS, post=CONSULTANTS),
     "people:activate": Route(kwargs=member, get=CONSULTANTS, post=CONSULTANTS),
