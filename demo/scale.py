@@ -1,9 +1,12 @@
-"""Large synthetic rollouts, to see how the app behaves at the size of a big client (`seed_demo --scale N`).
+"""Large synthetic rollouts, to see how the app behaves at the size of a big client (`seed_demo --scale N`,
+`seed_demo --size F`).
 
 One rollout at the default size: a group rolling the ERP out at three plants at once, 40 business
 modules, 5,000 people, 300 training sessions with about 20,000 invitations and attendances, 50,000
 issues with their comments, timeline and history, deliverables, and acceptance tests (scenarios, a
-finished SIT, a UAT in progress, runs and step results).
+finished SIT, a UAT in progress, runs and step results). `Size.times(F)` is one rollout F times as
+big: F times the modules (at more plants), people (the vendor's and the client's teams too),
+sessions and issues, so `--size 4` makes one project of 160 modules, 20,000 people and 200,000 issues.
 
 Rows are written with bulk inserts in batches, history rows included (`bulk_create_with_history`,
 dated when the change happened), so tens of thousands of rows take seconds, not hours. Modules go
@@ -13,6 +16,7 @@ next free codes (`scale-1`, `scale-2`, …) and never touches existing ones. Eve
 with the demo password; the lead consultant of `scale-N` is `scale-N.consultant`.
 """
 
+import dataclasses
 import datetime
 import itertools
 import random
@@ -62,12 +66,22 @@ class Size:
     comments_per_issue: float = 1.6
     scenarios_per_module: int = 5
     steps_per_scenario: int = 5
+    teams: int = 1  # how many of each STAFFING group
 
     def __post_init__(self):
-        if not 1 <= self.modules <= len(PLANTS) * len(CATALOG):
-            raise ValueError(
-                f"A synthetic rollout has 1 to {len(PLANTS) * len(CATALOG)} modules (the catalog's, per plant)."
-            )
+        if self.modules < 1:
+            raise ValueError("A synthetic rollout has at least one module.")
+
+    def times(self, factor: int) -> "Size":
+        """This size, `factor` times as big (the same per module: scenarios and their steps)."""
+        return dataclasses.replace(
+            self,
+            modules=self.modules * factor,
+            people=self.people * factor,
+            sessions=self.sessions * factor,
+            issues=self.issues * factor,
+            teams=self.teams * factor,
+        )
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,22 @@ class Plant:
     name: tuple[str, str]  # English, Chinese
 
 
-PLANTS = (Plant("wx", ("Wuxi", "无锡")), Plant("cz", ("Changzhou", "常州")), Plant("nt", ("Nantong", "南通")))
+PLANTS = (
+    Plant("wx", ("Wuxi", "无锡")), Plant("cz", ("Changzhou", "常州")), Plant("nt", ("Nantong", "南通")),
+    Plant("sz", ("Suzhou", "苏州")), Plant("yz", ("Yangzhou", "扬州")), Plant("zj", ("Zhenjiang", "镇江")),
+    Plant("tz", ("Taizhou", "泰州")), Plant("yc", ("Yancheng", "盐城")), Plant("hz", ("Huzhou", "湖州")),
+    Plant("jx", ("Jiaxing", "嘉兴")), Plant("sx", ("Shaoxing", "绍兴")), Plant("nb", ("Ningbo", "宁波")),
+)  # fmt: skip
+
+
+def _plants() -> Iterator[Plant]:
+    """The group's plants in order: one in each city of PLANTS, then a second site in each, and so on."""
+    yield from PLANTS
+    for site in itertools.count(2):
+        for plant in PLANTS:
+            yield Plant(f"{plant.code}{site}", (f"{plant.name[0]} {site}", f"{plant.name[1]}{site}"))
+
+
 DEPARTMENTS = {
     "fin-gl": ("Finance", "财务部"),
     "fin-ap": ("Finance", "财务部"),
@@ -243,7 +272,8 @@ class _Rollout:
         self.today = timezone.localdate()
         self.start = self.today - datetime.timedelta(days=150)
         self.password = make_password(DEMO_PASSWORD)  # hashed once: the same for every synthetic account
-        self.entries = [(plant, entry) for plant in PLANTS for entry in CATALOG][: size.modules]
+        plants = itertools.islice(_plants(), -(-size.modules // len(CATALOG)))
+        self.entries = [(plant, entry) for plant in plants for entry in CATALOG][: size.modules]
         self.people: dict[str, list[Membership]] = {}
         self.staff: list[_ModuleStaff] = []
 
@@ -288,9 +318,10 @@ class _Rollout:
             f"{self.text(plant.name)} · {self.text(DEPARTMENTS[entry.code])}" for plant, entry in self.entries
         ]
         key_user_count = size.modules + (size.modules + 1) // 2  # a primary per module, a backup per two
-        end_user_count = max(size.people - sum(n for _r, _a, n in STAFFING) - key_user_count, size.modules)
+        staff_count = sum(n for _r, _a, n in STAFFING) * size.teams
+        end_user_count = max(size.people - staff_count - key_user_count, size.modules)
         self.homes = [self.rng.randrange(size.modules) for _ in range(end_user_count)]
-        plan = [(role, abbr, [""] * n) for role, abbr, n in STAFFING]
+        plan = [(role, abbr, [""] * (n * size.teams)) for role, abbr, n in STAFFING]
         plan.append(
             (Role.KEY_USER, "ku", departments + [departments[2 * j] for j in range(key_user_count - size.modules)])
         )

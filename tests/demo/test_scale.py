@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from acceptance import models as acceptance
@@ -105,6 +105,37 @@ def test_the_command_adds_the_rollouts_after_the_demo(monkeypatch):
     assert "scale-2.consultant" in out.getvalue()
 
 
+def test_size_makes_one_rollout_that_many_times_as_big_with_every_module_owned():
+    tiny = scale.Size(modules=10, people=100, sessions=80, issues=100, scenarios_per_module=1, steps_per_scenario=2)
+    base, double = scale.seed(count=1, size=tiny)[0], scale.seed(count=1, size=tiny.times(2))[0]
+    for model, of_project in (
+        (BusinessModule, "project"),
+        (Membership, "project"),
+        (TrainingSession, "module__project"),
+        (Issue, "project"),
+        (acceptance.TestScenario, "project"),
+    ):
+        counts = [model.objects.filter(**{of_project: rollout}).count() for rollout in (base, double)]
+        assert counts[1] == 2 * counts[0] > 0, model
+    consultants = [
+        Membership.objects.filter(project=rollout, role=Membership.Role.APP_CONSULTANT).count()
+        for rollout in (base, double)
+    ]
+    assert consultants == [4, 8]
+    modules = BusinessModule.objects.filter(project=double)
+    assert {code.rsplit("-", 1)[1] for code in modules.values_list("code", flat=True)} == {"wx", "cz"}
+    assert not modules.exclude(pk__in=KeyUserAssignment.objects.effective().values("module")).exists()
+    assert set(Issue.objects.filter(project=double).values_list("status", flat=True)) <= set(Issue.Status.values)
+
+
+def test_the_command_makes_one_rollout_of_the_size_asked_for(monkeypatch):
+    monkeypatch.setattr(scale, "SCALE_1", SMALL)
+    call_command("seed_demo", size=2, stdout=io.StringIO())
+    rollout = Project.objects.get(code__startswith="scale-")
+    assert BusinessModule.objects.filter(project=rollout).count() == 8
+    assert Issue.objects.filter(project=rollout).count() == 600
+
+
 def test_past_sla_breaches_are_recorded_so_the_sweep_announces_none(rollout):
     assert SlaBreach.objects.filter(issue__project=rollout).exists()
     assert sla_breaches_record() == 0
@@ -119,3 +150,10 @@ def test_a_chinese_rollout_is_written_in_chinese():
     assert (
         Membership.objects.filter(project=rollout, role=Membership.Role.END_USER).first().department == "无锡 · 财务部"
     )
+
+
+@pytest.mark.parametrize("size", [0, -1, 17])
+def test_the_command_refuses_a_size_out_of_range(size):
+    with pytest.raises(CommandError, match="--size must be between 1 and 16"):
+        call_command("seed_demo", size=size)
+    assert not Project.objects.exists()

@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -30,6 +30,9 @@ STEPS = [
     go_live_demo.seed,
 ]
 
+# A rollout this many times scale-1 already takes tens of minutes to write.
+MAX_SIZE = 16
+
 
 class Command(BaseCommand):
     help = "Create the demo rollout with people in every role (idempotent). Logins use the password erpteam-demo."
@@ -45,8 +48,18 @@ class Command(BaseCommand):
             help="Also add N large synthetic rollouts (scale-1, scale-2…: 40 modules, 5,000 people, 50,000 issues "
             "each); every run adds N more with the next free codes.",
         )
+        parser.add_argument(
+            "--size",
+            type=int,
+            default=None,
+            metavar="F",
+            help="Make each synthetic rollout F times that size (--size 4: one project of 160 modules, 20,000 "
+            "people, 200,000 issues); without --scale, adds one.",
+        )
 
     def handle(self, *args, lang, if_empty, **options):
+        if options["size"] is not None and not 1 <= options["size"] <= MAX_SIZE:
+            raise CommandError(f"--size must be between 1 and {MAX_SIZE}.")
         if if_empty and Project.objects.exists():
             self.stdout.write("The database already has projects; demo not seeded.")
             return
@@ -64,10 +77,12 @@ class Command(BaseCommand):
                 f"enduser, manager or admin with the password {demo.DEMO_PASSWORD}."
             )
         )
-        if options["scale"]:
+        count = options["scale"] or (1 if options["size"] else 0)
+        if count:
             started = time.monotonic()
+            size = scale.SCALE_1.times(options["size"] or 1)
             with translation.override(lang):
-                projects = scale.seed(count=options["scale"], lang=lang, progress=self.stdout.write)
+                projects = scale.seed(count=count, size=size, lang=lang, progress=self.stdout.write)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Added {', '.join(p.code for p in projects)} in {time.monotonic() - started:.0f} s; "
