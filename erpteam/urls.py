@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from erpteam.views import health, language_set
+from erpteam.views import health
 from notifications.views import my_settings
 from people import accounts
 from projects.views import home, readiness
@@ -21,7 +21,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/password/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("i18n/setlang/", language_set, name="set_language"),
+    path("i18n/setlang/", accounts.language_set, name="set_language"),
     path("health/", health, name="health"),
     path("notifications/", include("notifications.urls")),
     path("settings/", my_settings, name="my_settings"),

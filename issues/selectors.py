@@ -16,6 +16,7 @@ from erpteam.permissions import Action, Scope, allows, scope_of
 from erpteam.prepared import PreparedQuery
 from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, SolutionOption
 from modules.models import KeyUserAssignment
+from modules.panels import module_panels
 from people.models import Membership
 from projects.models import Project
 
@@ -236,6 +237,7 @@ EMPTY_COUNTS = {
 }
 
 
+@module_panels.register(order=20, template="issues/_module_card.html")
 def module_issue_panel(*, module, membership: Membership) -> dict:
     """Context of the issues card on a module's page (one query), for members who see all issues."""
     if scope_of(membership, Action.ISSUE_VIEW) != Scope.ALL:
