@@ -76,6 +76,7 @@ loadtest: $(VENV)/.installed assets
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

@@ -39,6 +39,7 @@ LOCAL_APPS = [
     "people",
     "projects",
     "modules",
+    "team",
     "training",
     "issues",
     "acceptance",

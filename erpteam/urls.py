@@ -29,7 +29,7 @@ urlpatterns = [
     path("portfolio/", readiness.portfolio, name="portfolio"),
     path("admin/", admin.site.urls),
     path("p/", include("projects.urls")),
-    path("p/<int:project_id>/team/", include("people.urls")),
+    path("p/<int:project_id>/team/", include("team.urls")),
     path("p/<int:project_id>/modules/", include("modules.urls")),
     path("p/<int:project_id>/training/", include("training.urls")),
     path("p/<int:project_id>/issues/", include("issues.urls")),

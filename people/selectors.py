@@ -1,27 +1,8 @@
-"""Reads of the team that several pages share."""
+"""Reads of the people in a project that several pages share."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count
 
-from modules.models import KeyUserAssignment, ModuleEndUser
-from people.models import Membership, RosterImport
-
-
-def roster(*, project) -> QuerySet[Membership]:
-    """Everyone in the project, active or not, with the modules they own or work in."""
-    return (
-        Membership.objects.filter(project=project)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch(
-                "key_user_assignments",
-                queryset=KeyUserAssignment.objects.select_related("module").order_by("-kind", "module__name"),
-            ),
-            Prefetch(
-                "end_user_modules", queryset=ModuleEndUser.objects.select_related("module").order_by("module__name")
-            ),
-        )
-        .order_by("-is_active", "user__last_name", "user__first_name", "user__username")
-    )
+from people.models import Membership
 
 
 def role_counts(*, project) -> list[tuple[str, str, int]]:
@@ -34,9 +15,3 @@ def role_counts(*, project) -> list[tuple[str, str, int]]:
         .values_list("role", "n")
     )
     return [(role, label, counts.get(role, 0)) for role, label in Membership.Role.choices]
-
-
-def recent_imports(*, project) -> QuerySet[RosterImport]:
-    return (
-        RosterImport.objects.filter(project=project).select_related("uploaded_by").defer("rows", "changes", "problems")
-    )

@@ -22,9 +22,9 @@ from modules.services import module_end_user_add
 from notifications.models import Notification
 from notifications.tasks import notification_email_send, notifications_outbox_sweep
 from people.models import Membership, RosterImport
-from people.roster.services import INLINE_LIMIT
-from people.tasks import roster_imports_sweep
 from projects.readiness import THRESHOLD_FIELDS
+from team.roster.services import INLINE_LIMIT
+from team.tasks import roster_imports_sweep
 from tests.people.conftest import csv_bytes
 from tests.training.conftest import session_make
 

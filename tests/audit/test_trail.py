@@ -19,6 +19,7 @@ from people.models import Membership
 from projects import services as project_services
 from projects.models import GoLiveDecision, Project
 from projects.readiness import THRESHOLD_FIELDS
+from team import services as team_services
 from tests.acceptance.factories import cycle_make, scenario_make
 from tests.audit.conftest import past_session
 from tests.factories import module_make
@@ -141,7 +142,7 @@ def test_another_projects_changes_never_show(team):
 
 def test_a_role_change_shows_the_role_before_and_after(team):
     member = team.members[Role.IT_USER]
-    people_services.membership_update(membership=member, role=Role.MANAGER, department="PMO")
+    team_services.membership_update(membership=member, role=Role.MANAGER, department="PMO")
     entry = trail(team, kind="membership")[0]
     assert changes(entry)["role"] == ("IT user", "Manager")
     assert changes(entry)["department"] == ("Operations", "PMO")
