@@ -25,7 +25,7 @@ from people.models import Membership, RosterImport
 from projects.readiness import THRESHOLD_FIELDS
 from team.roster.services import INLINE_LIMIT
 from team.tasks import roster_imports_sweep
-from tests.people.conftest import csv_bytes
+from tests.team.conftest import csv_bytes
 from tests.training.conftest import session_make
 
 pytestmark = pytest.mark.django_db(transaction=True)

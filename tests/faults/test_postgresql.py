@@ -13,7 +13,7 @@ from people.models import Membership, RosterImport
 from team import services as team_services
 from team.roster.services import roster_import_create
 from tests.faults.conftest import database_url
-from tests.people.conftest import csv_bytes, snapshot
+from tests.team.conftest import csv_bytes, snapshot
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 

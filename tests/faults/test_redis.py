@@ -13,7 +13,7 @@ from people.models import Membership, RosterImport, User
 from team.roster.apply import progress_key
 from team.roster.services import roster_import_confirm, roster_import_create
 from tests.faults.conftest import DEEP, Worker, wait_until
-from tests.people.conftest import csv_bytes
+from tests.team.conftest import csv_bytes
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from people.models import Membership, RosterImport, User
 from team.roster import apply, services
 from team.roster.parse import COLUMNS, roster_read
 from tests.factories import MembershipFactory, UserFactory
-from tests.people.conftest import HEADER, csv_bytes, snapshot, xlsx_bytes
+from tests.team.conftest import HEADER, csv_bytes, snapshot, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from modules.services import module_end_user_add
 from people.models import Membership, RosterImport
 from tests.factories import MembershipFactory, UserFactory
-from tests.people.conftest import GOOD_ROWS_CSV
+from tests.team.conftest import GOOD_ROWS_CSV
 
 pytestmark = pytest.mark.django_db
 
