@@ -43,7 +43,9 @@ from acceptance.models import (
 from erpteam.permissions import Action, allows
 from erpteam.queries import count_subquery
 from issues.models import Issue, IssueQuerySet
+from issues.panels import issue_panels
 from modules.models import BusinessModule
+from modules.panels import module_panels
 from people.models import Membership
 from projects.models import Project
 
@@ -357,6 +359,7 @@ def latest_uat_cycle(*, project: Project, today: datetime.date | None = None) ->
     return _started_first(TestCycle.objects.filter(project=project, kind=TestCycle.Kind.UAT), today).first()
 
 
+@module_panels.register(order=30, template="acceptance/_module_card.html")
 def module_acceptance_panel(*, module: BusinessModule, membership: Membership) -> dict:
     """Context of the acceptance card on a module's page (four queries), for those who read acceptance
     tests: its number of scenarios, the latest cycle it is tested in with its progress there, and the
@@ -452,13 +455,21 @@ def runs_of(*, run: TestRun) -> QuerySet[TestRun]:
 
 
 def defect_sources(*, issue: Issue) -> list[StepResult]:
-    """The test steps a defect was raised from, with their run, cycle and scenario (one query): the
-    issue's page shows them with `acceptance/_raised_from.html`."""
+    """The test steps a defect was raised from, with their run, cycle and scenario (one query)."""
     return list(
         StepResult.objects.filter(defect=issue)
         .select_related("run__cycle", "run__scenario")
         .order_by("run__started_at")
     )
+
+
+@issue_panels.register(order=10, template="acceptance/_raised_from.html")
+def issue_acceptance_panel(*, issue: Issue, membership: Membership) -> dict:
+    """Context of the line on an issue's page saying which test steps it was raised from (one query), for
+    those who read acceptance tests."""
+    if not allows(membership, Action.ACCEPTANCE_VIEW):
+        return {}
+    return {"raised_from": sources} if (sources := defect_sources(issue=issue)) else {}
 
 
 def runs_for_tester(*, membership: Membership) -> QuerySet[TestRun]:

@@ -2,16 +2,27 @@
 
 Views declare the action they need; `project_membership` and `require` turn the table into a 404 for
 outsiders and a 403 for a member whose role may not act.
+
+The roles are defined here, with the policy that gives them their meaning; a membership
+(`people.Membership`, whose `Role` they are) is read only through its fields and the ORM's related
+names, so this module sits below every app.
 """
 
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from people.models import Membership
 
-Role = Membership.Role
+class Role(models.TextChoices):
+    APP_CONSULTANT = "app_consultant", _("Application consultant")
+    TECH_CONSULTANT = "tech_consultant", _("Technical consultant")
+    KEY_USER = "key_user", _("Key User")
+    IT_USER = "it_user", _("IT user")
+    END_USER = "end_user", _("End user")
+    MANAGER = "manager", _("Manager")
 
 
 class Action(StrEnum):
@@ -148,12 +159,12 @@ ISSUE_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
-def scope_of(membership: Membership, action: Action) -> Scope | None:
+def scope_of(membership, action: Action) -> Scope | None:
     """The scope in which this member may take the action, or None when their role may not."""
     return POLICY.get(membership.role, {}).get(action)
 
 
-def owns_module(membership: Membership, module_id: int) -> bool:
+def owns_module(membership, module_id: int) -> bool:
     """Whether the member is a Key User of the module (cached on the membership for the request)."""
     if not hasattr(membership, "_own_module_ids"):
         membership._own_module_ids = (
@@ -164,7 +175,7 @@ def owns_module(membership: Membership, module_id: int) -> bool:
     return module_id in membership._own_module_ids
 
 
-def allows(membership: Membership, action: Action, *, module_id: int | None = None) -> bool:
+def allows(membership, action: Action, *, module_id: int | None = None) -> bool:
     """Whether the member may take the action; for a module-scoped role, on that module."""
     scope = scope_of(membership, action)
     if scope is None:
@@ -174,12 +185,12 @@ def allows(membership: Membership, action: Action, *, module_id: int | None = No
     return True
 
 
-def require(membership: Membership, action: Action, *, module_id: int | None = None) -> None:
+def require(membership, action: Action, *, module_id: int | None = None) -> None:
     if not allows(membership, action, module_id=module_id):
         raise PermissionDenied
 
 
-def active_memberships(request) -> list[Membership]:
+def active_memberships(request) -> list:
     """The signed-in person's active memberships with their projects, read once per request: a project's
     pages and the navigation's counts share them."""
     if not hasattr(request, "_active_memberships"):
@@ -187,9 +198,7 @@ def active_memberships(request) -> list[Membership]:
         # An active account's active memberships (`Membership.objects.active()`), the account being the
         # one signed in: neither joined nor read again.
         memberships = (
-            list(Membership.objects.filter(user=user, is_active=True).select_related("project").order_by())
-            if user.is_active
-            else []
+            list(user.memberships.filter(is_active=True).select_related("project").order_by()) if user.is_active else []
         )
         for membership in memberships:
             membership.user = user
@@ -197,7 +206,7 @@ def active_memberships(request) -> list[Membership]:
     return request._active_memberships
 
 
-def project_membership(request, project_id: int) -> Membership:
+def project_membership(request, project_id: int):
     """The signed-in person's active membership of the project, with the project; 404 for anyone else."""
     membership = next((m for m in active_memberships(request) if m.project_id == project_id), None)
     if membership is None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from erpteam.views import health, language_set
+from erpteam.views import health
 from notifications.views import my_settings
 from people import accounts
 from readiness.views import portfolio
@@ -22,7 +22,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/password/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("i18n/setlang/", language_set, name="set_language"),
+    path("i18n/setlang/", accounts.language_set, name="set_language"),
     path("health/", health, name="health"),
     path("notifications/", include("notifications.urls")),
     path("settings/", my_settings, name="my_settings"),
@@ -31,7 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("p/", include("projects.urls")),
     path("p/", include("readiness.urls")),
-    path("p/<int:project_id>/team/", include("people.urls")),
+    path("p/<int:project_id>/team/", include("team.urls")),
     path("p/<int:project_id>/modules/", include("modules.urls")),
     path("p/<int:project_id>/training/", include("training.urls")),
     path("p/<int:project_id>/issues/", include("issues.urls")),

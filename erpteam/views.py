@@ -1,5 +1,5 @@
-"""Shared pieces of views: the project-scoped access mixin, form pages that call one service, the
-language switch and the health check."""
+"""Shared pieces of views: the project-scoped access mixin, form pages that call one service and the
+health check."""
 
 import sys
 
@@ -15,15 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView
 from django.views.generic.base import ContextMixin
-from django.views.i18n import set_language
 from psycopg_pool import PoolTimeout
 
 from erpteam.celery import app as celery_app
 from erpteam.permissions import Action, allows, project_membership, require
-from people.services import user_preferences_update
 
 
 class ProjectMixin(ContextMixin):
@@ -143,16 +141,6 @@ def csrf_failure(request, reason: str = ""):
     """A form sent without its security token (most often a page left open past the session): the
     friendly 403 page in the app's layout, saying what to do."""
     return render(request, "403_csrf.html", status=403)
-
-
-@login_not_required
-@require_POST
-def language_set(request):
-    """Switch the language; for a signed-in person, remember it on the account."""
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        user_preferences_update(user=request.user, language=language)
-    return set_language(request)
 
 
 @login_not_required

@@ -12,13 +12,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from erpteam.permissions import Action, Scope, allows, scope_of
+from erpteam.permissions import Action, Role, Scope, allows, scope_of
 from issues.models import Comment, Decision, Escalation, Issue, IssueEvent, IssueQuerySet, SolutionOption
 from modules.models import KeyUserAssignment
+from modules.panels import module_panels
 from people.models import Membership
 from projects.models import Project
 
-Role = Membership.Role
 Tier = Issue.Tier
 # The roles that work issues: they can be assigned one.
 WORKER_ROLES = frozenset({Role.APP_CONSULTANT, Role.TECH_CONSULTANT, Role.KEY_USER, Role.IT_USER})
@@ -226,6 +226,7 @@ EMPTY_COUNTS = {
 }
 
 
+@module_panels.register(order=20, template="issues/_module_card.html")
 def module_issue_panel(*, module, membership: Membership) -> dict:
     """Context of the issues card on a module's page (one query), for members who see all issues."""
     if scope_of(membership, Action.ISSUE_VIEW) != Scope.ALL:

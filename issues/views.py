@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from acceptance.selectors import defect_sources
 from erpteam.permissions import Action, Scope, scope_of
 from erpteam.views import ProjectMixin
 from issues import selectors, services
@@ -31,6 +30,7 @@ from issues.forms import (
     TransitionForm,
 )
 from issues.models import Issue, SolutionOption
+from issues.panels import issue_panels
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 
 Status = Issue.Status
@@ -198,10 +198,10 @@ class IssuePageMixin(IssuesMixin):
             "events": list(issue.events.all()),
             "comments": list(issue.comments.all()),
             "attachments": list(issue.attachments.all()),
-            "raised_from": defect_sources(issue=issue) if self.can(Action.ACCEPTANCE_VIEW) else [],
             "can_converse": works or self.can(Action.ISSUE_REQUEST),
             "can_recommend": self.can(Action.ISSUE_RECOMMEND, module_id=issue.module_id),
             "can_decide": self.can(Action.ISSUE_DECIDE),
+            **issue_panels.context(issue=issue, membership=self.membership),
         }
         if context["can_converse"]:
             context["comment_form"] = CommentForm()

@@ -2,12 +2,14 @@
 
 import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from erpteam.queries import count_subquery
 from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
 from people.models import Membership
+from projects.models import Project
+from projects.panels import project_panels
 
 Status = Deliverable.Status
 OPEN_DELIVERABLE = (Status.NOT_STARTED, Status.IN_PROGRESS)
@@ -140,3 +142,30 @@ def deliverables_due(*, today: datetime.date, within_days: int = DELIVERABLE_DUE
         .select_related("module__project", "owner__user")
         .order_by("due_date", "module__name", "position")
     )
+
+
+def project_modules(*, project) -> QuerySet[BusinessModule]:
+    """A project's modules, in scope first, with their Key Users (primary first) and progress."""
+    return with_progress(BusinessModule.objects.filter(project=project)).order_by("-in_scope", "name")
+
+
+def deliverable_totals(*, project, today: datetime.date) -> dict[str, int]:
+    """The project's deliverables of in-scope modules by status, and how many are overdue."""
+    Status = Deliverable.Status
+    return Deliverable.objects.filter(module__project=project, module__in_scope=True).aggregate(
+        total=Count("pk"),
+        not_started=Count("pk", filter=Q(status=Status.NOT_STARTED)),
+        in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
+        done=Count("pk", filter=Q(status=Status.DONE)),
+        signed_off=Count("pk", filter=Q(status=Status.SIGNED_OFF)),
+        overdue=Count("pk", filter=Q(due_date__lt=today, status__in=[Status.NOT_STARTED, Status.IN_PROGRESS])),
+    )
+
+
+@project_panels.register(order=10)
+def project_overview_modules(*, project: Project, today: datetime.date) -> dict:
+    """The project overview's modules with their Key Users and progress, and its deliverables' totals."""
+    return {
+        "modules": project_modules(project=project),
+        "deliverables": deliverable_totals(project=project, today=today),
+    }

@@ -249,6 +249,12 @@ def deliverable_types_seed(*, project: Project) -> list[DeliverableType]:
     return list(DeliverableType.objects.filter(project=project, is_active=True).order_by("position", "name"))
 
 
+def project_deliverables_seed(*, project: Project, **signal_kwargs) -> None:
+    """A new project gets the standard deliverables (`project_created`, inside `project_create`'s
+    transaction)."""
+    deliverable_types_seed(project=project)
+
+
 def _due_date(*, project: Project, deliverable_type: DeliverableType) -> datetime.date | None:
     if deliverable_type.due_days_before_go_live is None:
         return None

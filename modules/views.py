@@ -10,10 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from acceptance.selectors import module_acceptance_panel
 from erpteam.permissions import Action
 from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
-from issues.selectors import module_issue_panel
 from modules import services
 from modules.catalog import CATALOG, CATALOG_BY_CODE
 from modules.exports import key_user_matrix_export
@@ -29,6 +27,7 @@ from modules.forms import (
     ModuleUpdateForm,
 )
 from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
+from modules.panels import module_panels
 from modules.selectors import (
     deliverable_owners,
     deliverable_types,
@@ -39,7 +38,6 @@ from modules.selectors import (
 )
 from people.models import Membership
 from people.services import person_add
-from training.selectors import module_training_panel
 
 PAGE_SIZE = 25
 
@@ -150,8 +148,7 @@ class ModuleCreateView(ProjectFormView):
 
 class ModuleDetailView(ProjectMixin, TemplateView):
     """A module's page, in cards: the module, its Key Users, deliverables and end users. Other areas
-    add their cards (training, issues, acceptance) through `panels_context` and the template's
-    `{# panels: … #}` lines."""
+    add their cards (training, issues, acceptance) through `modules.panels`."""
 
     action = Action.MODULE_VIEW
     template_name = "modules/detail.html"
@@ -177,15 +174,8 @@ class ModuleDetailView(ProjectMixin, TemplateView):
         return context
 
     def panels_context(self, module: BusinessModule) -> dict:
-        """Context of the cards other areas add to the module page, one entry per area."""
-        panels = {}
-        # panels: training
-        panels.update(module_training_panel(module=module, membership=self.membership))
-        # panels: issues
-        panels.update(module_issue_panel(module=module, membership=self.membership))
-        # panels: acceptance
-        panels.update(module_acceptance_panel(module=module, membership=self.membership))
-        return panels
+        """Context of the cards other areas add to the module page (`modules.panels`)."""
+        return module_panels.context(module=module, membership=self.membership)
 
 
 def _overdue(deliverables: list[Deliverable], *, today) -> set[int]:

@@ -1,17 +1,21 @@
-"""A person's own password: changing it, and the emailed link that sets it, whether forgotten or never
-set (people added to a project get an account without one). Django's views, with erpteam's pages and
-emails (`people.services.password_link_send`)."""
+"""A person's own account: the password (changing it, and the emailed link that sets it, whether
+forgotten or never set: people added to a project get an account without one; Django's views, with
+erpteam's pages and emails, `people.services.password_link_send`) and the language switch."""
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from erpteam.cache import CacheUnavailable
 from people import services
@@ -79,3 +83,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed."))
         return response
+
+
+@login_not_required
+@require_POST
+def language_set(request):
+    """Switch the language; for a signed-in person, remember it on the account."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_preferences_update(user=request.user, language=language)
+    return set_language(request)

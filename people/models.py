@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erpteam.permissions import Role
+
 
 class User(AbstractUser):
     """An account. Roles are not kept here: they belong to the membership in each project."""
@@ -34,13 +36,7 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A person's place in one project: the role decides what they may do there."""
 
-    class Role(models.TextChoices):
-        APP_CONSULTANT = "app_consultant", _("Application consultant")
-        TECH_CONSULTANT = "tech_consultant", _("Technical consultant")
-        KEY_USER = "key_user", _("Key User")
-        IT_USER = "it_user", _("IT user")
-        END_USER = "end_user", _("End user")
-        MANAGER = "manager", _("Manager")
+    Role = Role  # the roles of the policy table (erpteam.permissions)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")

@@ -1,29 +1,10 @@
-"""Reads of the team that several pages share."""
+"""Reads of the people in a project that several pages share."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count
 from django.utils.functional import Promise
 
-from modules.models import KeyUserAssignment, ModuleEndUser
 from people.fields import members_matching
-from people.models import Membership, RosterImport
-
-
-def roster(*, project) -> QuerySet[Membership]:
-    """Everyone in the project, active or not, with the modules they own or work in."""
-    return (
-        Membership.objects.filter(project=project)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch(
-                "key_user_assignments",
-                queryset=KeyUserAssignment.objects.select_related("module").order_by("-kind", "module__name"),
-            ),
-            Prefetch(
-                "end_user_modules", queryset=ModuleEndUser.objects.select_related("module").order_by("module__name")
-            ),
-        )
-        .order_by("-is_active", "user__last_name", "user__first_name", "user__username")
-    )
+from people.models import Membership
 
 
 def role_counts(*, project) -> list[tuple[str, Promise, int]]:
@@ -36,12 +17,6 @@ def role_counts(*, project) -> list[tuple[str, Promise, int]]:
         .values_list("role", "n")
     )
     return [(role, label, counts.get(role, 0)) for role, label in Membership.Role.choices]
-
-
-def recent_imports(*, project) -> QuerySet[RosterImport]:
-    return (
-        RosterImport.objects.filter(project=project).select_related("uploaded_by").defer("rows", "changes", "problems")
-    )
 
 
 def members_found(*, project, text: str, roles=(), limit: int = 20) -> list[Membership]:

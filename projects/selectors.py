@@ -1,12 +1,8 @@
 """Reads of projects that several pages share."""
 
-import datetime
-
 from django.db.models import Count, Q, QuerySet
 
 from erpteam.permissions import POLICY, Action
-from modules.models import BusinessModule, Deliverable
-from modules.selectors import with_progress
 from people.models import Membership
 from projects.models import PhaseChange
 
@@ -27,24 +23,6 @@ def user_may_create_projects(*, user) -> bool:
     """Staff, and whoever plans a project already (the roles the policy lets plan), may start one."""
     planners = [role for role, actions in POLICY.items() if Action.PROJECT_PLAN in actions]
     return user.is_staff or Membership.objects.active().filter(user=user, role__in=planners).exists()
-
-
-def project_modules(*, project) -> QuerySet[BusinessModule]:
-    """A project's modules, in scope first, with their Key Users (primary first) and progress."""
-    return with_progress(BusinessModule.objects.filter(project=project)).order_by("-in_scope", "name")
-
-
-def deliverable_totals(*, project, today: datetime.date) -> dict[str, int]:
-    """The project's deliverables of in-scope modules by status, and how many are overdue."""
-    Status = Deliverable.Status
-    return Deliverable.objects.filter(module__project=project, module__in_scope=True).aggregate(
-        total=Count("pk"),
-        not_started=Count("pk", filter=Q(status=Status.NOT_STARTED)),
-        in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
-        done=Count("pk", filter=Q(status=Status.DONE)),
-        signed_off=Count("pk", filter=Q(status=Status.SIGNED_OFF)),
-        overdue=Count("pk", filter=Q(due_date__lt=today, status__in=[Status.NOT_STARTED, Status.IN_PROGRESS])),
-    )
 
 
 def phase_history(*, project) -> QuerySet[PhaseChange]:

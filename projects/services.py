@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.services import deliverable_types_seed
 from people.models import Membership
 from people.services import membership_create
 from projects.models import READINESS_THRESHOLD_FIELDS, PhaseChange, Project
+from projects.signals import project_created
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,9 @@ def project_create(
     target_go_live: datetime.date,
     phase: str = Project.Phase.PREPARE,
 ) -> Project:
-    """Start a rollout: the project, its standard deliverables, the first entry of its phase history,
-    and its creator as the application consultant who plans it."""
+    """Start a rollout: the project, the first entry of its phase history, its creator as the application
+    consultant who plans it, and what the apps above give every new project (`project_created`: the
+    standard deliverables), all in one transaction."""
     with transaction.atomic():
         project = Project(
             code=code,
@@ -45,9 +46,9 @@ def project_create(
         )
         project.full_clean()
         project.save()
-        deliverable_types_seed(project=project)
         PhaseChange.objects.create(project=project, from_phase="", to_phase=phase, changed_by=created_by)
         membership_create(project=project, user=created_by, role=Membership.Role.APP_CONSULTANT)
+        project_created.send(sender=Project, project=project)
     return project
 
 

@@ -23,7 +23,7 @@ MATRIX_MODULES = [
     "tests.notifications.matrix",
     # matrix: planning
     "tests.modules.matrix",
-    "tests.people.matrix",
+    "tests.team.matrix",
     # matrix: training
     "tests.training.matrix",
     # matrix: issues

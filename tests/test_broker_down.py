@@ -22,10 +22,10 @@ from modules.services import module_end_user_add
 from notifications.models import Notification
 from notifications.tasks import notification_email_send, notifications_outbox_sweep
 from people.models import Membership, RosterImport
-from people.roster.services import INLINE_LIMIT
-from people.tasks import roster_imports_sweep
 from readiness.evidence import THRESHOLD_FIELDS
-from tests.people.conftest import csv_bytes
+from team.roster.services import INLINE_LIMIT
+from team.tasks import roster_imports_sweep
+from tests.team.conftest import csv_bytes
 from tests.training.conftest import session_make
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from acceptance import models as acceptance
 from issues import services as issue_services
 from issues.models import Attachment, Issue
 from people.models import Membership, RosterImport
-from tests.people.conftest import csv_bytes
+from tests.team.conftest import csv_bytes
 from tests.training.conftest import session_make
 from training.models import TrainingSession
 

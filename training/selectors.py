@@ -32,6 +32,7 @@ from django.utils import timezone
 from erpteam.permissions import POLICY, Action, Scope, allows, scope_of
 from erpteam.queries import count_subquery
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
+from modules.panels import module_panels
 from people.models import Membership
 from projects.models import Project
 from training.models import Attendance, TrainingSession
@@ -522,6 +523,7 @@ def feed_sessions(*, membership: Membership, since: datetime.datetime) -> QueryS
 # --- The module page's card ------------------------------------------------------------------------------
 
 
+@module_panels.register(order=10, template="training/_module_card.html")
 def module_training_panel(*, module: BusinessModule, membership: Membership) -> dict:
     """Context of the training card on a module's page (two queries), for members who see all training:
     the module's completion and its next sessions."""

@@ -9,10 +9,9 @@ from erpteam.views import ProjectFormView, ProjectMixin, ServiceFormMixin
 from people.selectors import role_counts
 from projects import services
 from projects.forms import PhaseChangeForm, ProjectCreateForm, ProjectUpdateForm
+from projects.panels import project_panels
 from projects.selectors import (
-    deliverable_totals,
     phase_history,
-    project_modules,
     user_may_create_projects,
 )
 
@@ -27,13 +26,12 @@ class ProjectDetailView(ProjectMixin, TemplateView):
         phases = list(self.project.Phase)
         return super().get_context_data(
             section="overview",
-            modules=project_modules(project=self.project),
             roles=role_counts(project=self.project),
-            deliverables=deliverable_totals(project=self.project, today=today),
             history=phase_history(project=self.project)[:6],
             phases=phases,
             phase_index=phases.index(self.project.phase),
             days_to_go_live=(self.project.target_go_live - today).days,
+            **project_panels.context(project=self.project, today=today),
             **kwargs,
         )
 

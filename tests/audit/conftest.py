@@ -13,6 +13,7 @@ from people.models import Membership
 from projects import services as project_services
 from readiness import services as readiness_services
 from readiness.models import GoLiveDecision
+from team import services as team_services
 from tests.acceptance.factories import cycle_make, scenario_make
 from tests.factories import module_make
 from training import services as training_services
@@ -78,5 +79,5 @@ def changes_of_every_kind(team, n: int) -> None:
         outcome=GoLiveDecision.Outcome.NO_GO,
         rationale=f"Not yet ({n}).",
     )
-    people_services.membership_delete(membership=member)
+    team_services.membership_delete(membership=member)
     module_services.module_delete(module=module)

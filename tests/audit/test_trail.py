@@ -20,6 +20,7 @@ from projects.models import Project
 from readiness import services as readiness_services
 from readiness.evidence import THRESHOLD_FIELDS
 from readiness.models import GoLiveDecision
+from team import services as team_services
 from tests.acceptance.factories import cycle_make, scenario_make
 from tests.audit.conftest import past_session
 from tests.factories import module_make
@@ -142,7 +143,7 @@ def test_another_projects_changes_never_show(team):
 
 def test_a_role_change_shows_the_role_before_and_after(team):
     member = team.members[Role.IT_USER]
-    people_services.membership_update(membership=member, role=Role.MANAGER, department="PMO")
+    team_services.membership_update(membership=member, role=Role.MANAGER, department="PMO")
     entry = trail(team, kind="membership")[0]
     assert changes(entry)["role"] == ("IT user", "Manager")
     assert changes(entry)["department"] == ("Operations", "PMO")

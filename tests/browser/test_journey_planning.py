@@ -8,7 +8,7 @@ from modules.models import BusinessModule
 from people.models import Membership
 from projects.models import Project
 from tests.browser.conftest import assert_accessible, log_in
-from tests.people.conftest import csv_bytes
+from tests.team.conftest import csv_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from people import services as people_services
 from people.models import Membership, RosterImport
-from people.roster.services import roster_import_create
+from team import services as team_services
+from team.roster.services import roster_import_create
 from tests.faults.conftest import database_url
-from tests.people.conftest import csv_bytes, snapshot
+from tests.team.conftest import csv_bytes, snapshot
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +31,14 @@ def terminate(pid: int) -> None:
 def killed_mid_import():
     """The request's backend is terminated once the import has written its accounts and memberships,
     before the rest of its work."""
-    real = people_services.people_bulk_add
+    real = team_services.people_bulk_add
 
     def then_terminate(**kwargs):
         created = real(**kwargs)
         terminate(connection.connection.info.backend_pid)
         return created
 
-    with mock.patch.object(people_services, "people_bulk_add", side_effect=then_terminate) as patched:
+    with mock.patch.object(team_services, "people_bulk_add", side_effect=then_terminate) as patched:
         yield patched
 
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from issues.models import Issue
 from modules.services import module_end_user_add
 from people.models import Membership, RosterImport, User
-from people.roster.apply import progress_key
-from people.roster.services import roster_import_confirm, roster_import_create
+from team.roster.apply import progress_key
+from team.roster.services import roster_import_confirm, roster_import_create
 from tests.faults.conftest import DEEP, Worker, wait_until
-from tests.people.conftest import csv_bytes
+from tests.team.conftest import csv_bytes
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 

@@ -18,7 +18,7 @@ from acceptance.imports import HEADER as SCRIPT_HEADER
 from erpteam.tabular import table_bytes
 from modules.models import BusinessModule
 from people.models import Membership, RosterImport
-from people.roster.parse import COLUMNS as ROSTER_COLUMNS
+from team.roster.parse import COLUMNS as ROSTER_COLUMNS
 from tests.fuzz.database import changed_tables, database_state
 from tests.fuzz.strategies import TRICKY
 

@@ -122,7 +122,7 @@ def test_end_users_are_added_in_bulk_once(team):
 
 
 def test_leaving_the_end_user_role_drops_the_modules_worked_in(team):
-    from people.services import membership_update
+    from team.services import membership_update
 
     end_user = team.members[Role.END_USER]
     services.module_end_user_add(module=team.module, membership=end_user)

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from modules import services as module_services
 from modules.models import BusinessModule, KeyUserAssignment
-from people import services as people_services
 from people.models import Membership
+from team import services as team_services
 from tests.factories import MembershipFactory, UserFactory, module_make
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_replacing_the_only_key_user_in_one_step_works(team):
 
 def test_changing_the_last_key_users_role_is_refused(team, li_wei):
     with pytest.raises(ValidationError) as refused:
-        people_services.membership_update(membership=li_wei, role=Role.END_USER, department="Finance")
+        team_services.membership_update(membership=li_wei, role=Role.END_USER, department="Finance")
     assert refused.value.messages == [only_key_user_message(li_wei, team.module)]
     li_wei.refresh_from_db()
     assert li_wei.role == Role.KEY_USER
@@ -96,26 +96,26 @@ def test_changing_the_last_key_users_role_is_refused(team, li_wei):
 def test_changing_a_key_users_role_drops_their_assignments_when_others_remain(team, li_wei):
     backup = MembershipFactory(project=team.project, role=Role.KEY_USER)
     module_services.key_user_assign(module=team.module, membership=backup)
-    people_services.membership_update(membership=li_wei, role=Role.END_USER, department="Finance")
+    team_services.membership_update(membership=li_wei, role=Role.END_USER, department="Finance")
     assert list(team.module.key_user_assignments.values_list("membership_id", flat=True)) == [backup.pk]
 
 
 def test_deactivating_the_last_key_user_is_refused(team, li_wei):
     with pytest.raises(ValidationError, match=only_key_user_message(li_wei, team.module)):
-        people_services.membership_deactivate(membership=li_wei)
+        team_services.membership_deactivate(membership=li_wei)
     li_wei.refresh_from_db()
     assert li_wei.is_active
 
 
 def test_removing_the_last_key_user_from_the_project_is_refused(team, li_wei):
     with pytest.raises(ValidationError, match=only_key_user_message(li_wei, team.module)):
-        people_services.membership_delete(membership=li_wei)
+        team_services.membership_delete(membership=li_wei)
     assert Membership.objects.filter(pk=li_wei.pk).exists()
 
 
 def test_deactivating_the_account_of_the_last_key_user_is_refused(team, li_wei):
     with pytest.raises(ValidationError, match=only_key_user_message(li_wei, team.module)):
-        people_services.user_deactivate(user=li_wei.user)
+        team_services.user_deactivate(user=li_wei.user)
     li_wei.user.refresh_from_db()
     assert li_wei.user.is_active
 
@@ -123,15 +123,15 @@ def test_deactivating_the_account_of_the_last_key_user_is_refused(team, li_wei):
 def test_an_inactive_key_user_does_not_count(team, li_wei):
     backup = MembershipFactory(project=team.project, role=Role.KEY_USER, user=UserFactory())
     module_services.key_user_assign(module=team.module, membership=backup)
-    people_services.user_deactivate(user=backup.user)
+    team_services.user_deactivate(user=backup.user)
     with pytest.raises(ValidationError, match="only Key User of Finance"):
-        people_services.membership_deactivate(membership=li_wei)
+        team_services.membership_deactivate(membership=li_wei)
 
 
 def test_the_refusal_names_every_module_that_would_be_orphaned(team, li_wei):
     warehouse = module_make(project=team.project, code="wh", name="Warehouse", key_users=[li_wei])
     with pytest.raises(ValidationError) as refused:
-        people_services.membership_delete(membership=li_wei)
+        team_services.membership_delete(membership=li_wei)
     assert refused.value.messages == [
         only_key_user_message(li_wei, team.module),
         only_key_user_message(li_wei, warehouse),

@@ -5,7 +5,7 @@ import pytest
 
 from modules.services import key_user_assign, module_end_user_add, module_end_user_remove, module_update
 from people.models import Membership
-from people.services import membership_deactivate
+from team.services import membership_deactivate
 from tests.factories import MembershipFactory, module_make
 from tests.training.conftest import at, end_user_make, held, session_make
 from training import selectors, services

@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from erpteam.admin import ServiceAdminMixin
-from people import services
+from people import services as people_services
 from people.models import Membership, RosterImport, User
+from team import services
 
 
 @admin.register(User)
@@ -39,7 +40,7 @@ class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.pk = services.membership_create(
+            obj.pk = people_services.membership_create(
                 project=obj.project, user=obj.user, role=obj.role, department=obj.department
             ).pk
             return

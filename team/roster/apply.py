@@ -18,11 +18,11 @@ from redis.exceptions import RedisError
 
 from modules import services as module_services
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
-from people import services as people_services
 from people.models import Membership, RosterImport, User
-from people.roster.plan import Plan, roster_plan
-from people.roster.validate import Person, chunks
 from projects.models import Project
+from team import services as team_services
+from team.roster.plan import Plan, roster_plan
+from team.roster.validate import Person, chunks
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +127,9 @@ def _at_row(person: Person):
 def _member_update(person: Person) -> None:
     membership = person.membership
     if not membership.is_active:
-        membership = people_services.membership_activate(membership=membership)
+        membership = team_services.membership_activate(membership=membership)
     if person.role != membership.role or (person.department and person.department != membership.department):
-        membership = people_services.membership_update(
+        membership = team_services.membership_update(
             membership=membership, role=person.role, department=person.department or membership.department
         )
     person.membership = membership
@@ -157,7 +157,7 @@ def _apply(*, project: Project, plan: Plan, progress: Callable[[int], None]) -> 
     done = 0
     for chunk in chunks(plan.people, CHUNK):
         new_people = [p for p in chunk if p.is_new]
-        created = people_services.people_bulk_add(
+        created = team_services.people_bulk_add(
             project=project, people=[(p.user or _new_account(p), p.role, p.department) for p in new_people]
         )
         staying = [p for p in chunk if not p.is_new and p not in leaving]

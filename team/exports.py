@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from erpteam.tabular import Export
 from modules.models import KeyUserAssignment
 from people.models import Membership
-from people.roster.parse import COLUMNS
-from people.selectors import roster
 from projects.models import Project
+from team.roster.parse import COLUMNS
+from team.selectors import roster
 
 
 def _roster_row(member: Membership) -> list:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from modules.models import BusinessModule, KeyUserAssignment, ModuleEndUser
 from modules.services import key_user_rule_orphans, last_key_user_message
 from people.models import Membership, User
-from people.roster.parse import Rows
 from projects.models import Project
+from team.roster.parse import Rows
 
 Role = Membership.Role
 Kind = KeyUserAssignment.Kind

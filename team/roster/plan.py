@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from modules.models import KeyUserAssignment
 from people.models import Membership
-from people.roster.parse import COLUMNS, Rows
-from people.roster.validate import Person, Team, roster_validate, team_read
 from projects.models import Project
+from team.roster.parse import COLUMNS, Rows
+from team.roster.validate import Person, Team, roster_validate, team_read
 
 Role = Membership.Role
 Kind = KeyUserAssignment.Kind

@@ -13,16 +13,18 @@ from django.views.generic import TemplateView
 from erpteam.permissions import Action
 from erpteam.views import ConfirmView, ProjectFormView, ProjectMixin
 from modules.forms import KEY_USER_RULE
-from people import services
-from people.exports import roster_export, roster_template
+from people import services as people_services
 from people.fields import member_label, member_text
-from people.filters import RosterFilter
-from people.forms import MembershipForm, PersonAddForm, RosterImportForm
 from people.models import Membership, RosterImport
-from people.roster import services as roster_services
-from people.roster.apply import roster_import_progress
-from people.roster.parse import COLUMNS as ROSTER_COLUMNS
-from people.selectors import members_found, recent_imports, role_counts, roster
+from people.selectors import members_found, role_counts
+from team import services
+from team.exports import roster_export, roster_template
+from team.filters import RosterFilter
+from team.forms import MembershipForm, PersonAddForm, RosterImportForm
+from team.roster import services as roster_services
+from team.roster.apply import roster_import_progress
+from team.roster.parse import COLUMNS as ROSTER_COLUMNS
+from team.selectors import recent_imports, roster
 
 PAGE_SIZE = 25
 LOOKUP_LIMIT = 20
@@ -73,7 +75,7 @@ class PersonAddView(TeamPageMixin, ProjectFormView):
     def perform(self, form):
         data = form.cleaned_data
         person = {} if data.get("user") else form.new_person()
-        return services.person_add(
+        return people_services.person_add(
             project=self.project, role=data["role"], department=data["department"], user=data.get("user"), **person
         )
 
@@ -178,7 +180,7 @@ class PasswordLinkView(MemberMixin, ConfirmView):
         ) % {"email": user.email or "—", "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
 
     def perform(self, form):
-        return services.password_link_send(user=self.get_member().user, invited_by=self.membership)
+        return people_services.password_link_send(user=self.get_member().user, invited_by=self.membership)
 
     def get_success_message(self):
         return _("The email to %(person)s is sent.") % {"person": self.get_member().user.display_name}

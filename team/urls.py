@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people import views
+from team import views
 
 app_name = "people"
 

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from modules.models import KeyUserAssignment, ModuleEndUser
 from people.models import Membership, RosterImport, User
-from people.roster import apply, services
-from people.roster.parse import COLUMNS, roster_read
+from team.roster import apply, services
+from team.roster.parse import COLUMNS, roster_read
 from tests.factories import MembershipFactory, UserFactory
-from tests.people.conftest import HEADER, csv_bytes, snapshot, xlsx_bytes
+from tests.team.conftest import HEADER, csv_bytes, snapshot, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -356,7 +356,7 @@ def test_a_10000_row_file_runs_in_the_task_and_reports_progress(
 
 
 def test_the_task_does_nothing_for_an_import_that_is_not_queued(team, warehouse):
-    from people.tasks import roster_import_run
+    from team.tasks import roster_import_run
 
     roster_import = confirm(preview(team, csv_bytes(GOOD_ROWS)))
     before = snapshot()
@@ -365,7 +365,7 @@ def test_the_task_does_nothing_for_an_import_that_is_not_queued(team, warehouse)
 
 
 def test_the_sweep_restarts_imports_left_queued(team, warehouse, time_machine):
-    from people.tasks import roster_imports_sweep
+    from team.tasks import roster_imports_sweep
 
     time_machine.move_to("2026-11-01 09:00:00+00:00")
     roster_import = preview(team, csv_bytes(GOOD_ROWS))

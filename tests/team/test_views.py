@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from modules.services import module_end_user_add
 from people.models import Membership, RosterImport
 from tests.factories import MembershipFactory, UserFactory
-from tests.people.conftest import GOOD_ROWS_CSV
+from tests.team.conftest import GOOD_ROWS_CSV
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +231,7 @@ def test_an_unreadable_upload_is_refused_on_the_form(team, consultant):
 def test_a_running_import_shows_its_progress_and_refreshes_itself(team, consultant):
     from django.core.cache import cache
 
-    from people.roster.apply import progress_key
+    from team.roster.apply import progress_key
 
     roster_import = RosterImport.objects.create(
         project=team.project, filename="big.csv", row_count=2000, status=RosterImport.Status.QUEUED

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 
 from erpteam.tabular import TableError
 from people.models import RosterImport
-from people.roster.apply import roster_import_apply
-from people.roster.parse import roster_read
-from people.roster.plan import roster_plan
 from projects.models import Project
+from team.roster.apply import roster_import_apply
+from team.roster.parse import roster_read
+from team.roster.plan import roster_plan
 
 INLINE_LIMIT = 500  # larger files are imported by a Celery task
 SHOWN_PROBLEMS = 200
@@ -64,7 +64,7 @@ def roster_import_confirm(*, roster_import: RosterImport) -> RosterImport:
         roster_import.status = RosterImport.Status.QUEUED
         roster_import.save(update_fields=["status"])
         if roster_import.row_count > INLINE_LIMIT:
-            from people.tasks import roster_import_run
+            from team.tasks import roster_import_run
 
             transaction.on_commit(lambda: roster_import_run.delay(roster_import.pk), robust=True)
             return roster_import

@@ -5,10 +5,10 @@ from django.urls import reverse
 
 from modules import services
 from people.models import Membership
-from people.roster.services import roster_import_create
+from team.roster.services import roster_import_create
 from tests.factories import MembershipFactory, module_make
-from tests.people.conftest import csv_bytes
 from tests.querycount import assert_same_queries, queries_for
+from tests.team.conftest import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
