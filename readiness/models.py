@@ -31,7 +31,7 @@ class ReadinessSnapshot(models.Model):
         verbose_name=_("module"),
     )
     day = models.DateField(_("day"))
-    status = models.CharField(_("status"), max_length=20, choices=ReadinessStatus.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ReadinessStatus)
     checks_ok = models.PositiveSmallIntegerField(_("criteria met"), default=0)
     checks_warning = models.PositiveSmallIntegerField(_("criteria at risk"), default=0)
     checks_failing = models.PositiveSmallIntegerField(_("criteria failing"), default=0)
@@ -94,7 +94,7 @@ class GoLiveDecision(models.Model):
     rationale = models.TextField(_("rationale"))
     conditions = models.TextField(_("conditions"), blank=True)
     phase = models.CharField(_("phase at the time"), max_length=20, choices=Project.Phase.choices)
-    status = models.CharField(_("readiness at the time"), max_length=20, choices=ReadinessStatus.choices)
+    status = models.CharField(_("readiness at the time"), max_length=20, choices=ReadinessStatus)
     target_go_live = models.DateField(_("target go-live at the time"))
     evidence = models.JSONField(_("evidence"), default=dict)
     decided_by = models.ForeignKey(
