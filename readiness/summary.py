@@ -160,9 +160,10 @@ def _evidence_saved_or_deleted(sender, instance, **kwargs) -> None:
         bump_after_commit(project_id)
 
 
-def _user_saved(sender, instance: User, created: bool = False, **kwargs) -> None:
-    """A person deactivated (or back) leaves the Key Users and end users counted in each of their projects."""
-    if not created:
+def _user_saved(sender, instance: User, created: bool = False, update_fields=None, **kwargs) -> None:
+    """A person deactivated (or back) leaves the Key Users and end users counted in each of their projects
+    (not a save of other fields only, such as the last login's)."""
+    if not created and (update_fields is None or "is_active" in update_fields):
         for project_id in Membership.objects.filter(user=instance).values_list("project_id", flat=True):
             bump_after_commit(project_id)
 

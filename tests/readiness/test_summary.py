@@ -19,6 +19,7 @@ from acceptance import services as acceptance_services
 from acceptance.models import Result
 from issues.models import Issue
 from modules import services as module_services
+from people import services as people_services
 from people.models import Membership
 from readiness import summary
 from readiness.evidence import ModuleFigures
@@ -73,6 +74,15 @@ def test_end_users_trained(team, evidence, client, change):
     with change():
         evidence.session(people[:2])  # invited in bulk, then marked present
     assert figures(team, client).end_users_trained == 2
+
+
+def test_an_account_deactivated(team, evidence, client, change):
+    with change():
+        backup = evidence.backup_key_user()
+    assert figures(team, client).key_users == 2
+    with change():
+        people_services.user_deactivate(user=backup.user)
+    assert figures(team, client).key_users == 1
 
 
 def test_end_users_assigned_in_bulk(team, client, change):
