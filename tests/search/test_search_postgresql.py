@@ -8,7 +8,7 @@ from issues.services import comment_add
 from people.models import Membership
 from search.selectors import search
 from tests.search.test_search import found
-from tests.workspace.conftest import issue_make
+from tests.workspaces.conftest import issue_make
 
 pytestmark = [
     pytest.mark.django_db,
