@@ -30,8 +30,8 @@ BLOCKED_BY_THE_POLICY = {
 
 # "path:line text" → why it is safe.
 ALLOWED: dict[str, str] = {
-    "projects/templatetags/readiness.py:from django.utils.safestring import mark_safe": "for `_markup` below",
-    "projects/templatetags/readiness.py:return mark_safe(html)": (
+    "readiness/templatetags/readiness.py:from django.utils.safestring import mark_safe": "for `_markup` below",
+    "readiness/templatetags/readiness.py:return mark_safe(html)": (
         "`_markup`: the readiness matrix, reasons and charts, written as f-strings for speed; every value in them "
         "goes through `_text` (the standard library's html.escape), as tests/projects/test_readiness_marks.py checks"
     ),
