@@ -30,6 +30,7 @@ from acceptance.models import (
 )
 from acceptance.selectors import blocking_defects
 from erpteam.permissions import Action, allows
+from erpteam.readiness_registry import evidence_changed
 from issues.models import Issue
 from issues.services import issue_create
 from issues.uploads import attachment_check
@@ -350,6 +351,7 @@ def run_start(
             ],
             StepResult,
         )
+        evidence_changed(project_id=cycle.project_id)  # bulk_create sends no post_save
         if tester.pk != started_by.pk:
             notify(
                 recipients=[tester.user],

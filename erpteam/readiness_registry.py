@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.dispatch import Signal
+
 
 class Level(StrEnum):
     OK = "ok"
@@ -77,3 +79,13 @@ def level_of(done: int, total: int, ready: int, at_risk: int) -> Level:
 
 def percent_text(done: int, total: int) -> str:
     return f"{done * 100 // total} %" if total else "—"
+
+
+# Sent after a project's readiness evidence changed in a way the models' own signals do not tell
+# (`bulk_create`, `QuerySet.update()`): the readiness app listens and renews the project's summary.
+# The domain apps call `evidence_changed` from their services, below readiness in the import graph.
+EVIDENCE_CHANGED = Signal()
+
+
+def evidence_changed(*, project_id: int) -> None:
+    EVIDENCE_CHANGED.send(sender=None, project_id=project_id)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from erpteam.readiness_registry import evidence_changed
 from modules.catalog import STANDARD_DELIVERABLES
 from modules.models import BusinessModule, Deliverable, DeliverableType, KeyUserAssignment, ModuleEndUser
 from modules.selectors import deliverables_due
@@ -227,6 +228,8 @@ def module_end_users_add(*, pairs: Sequence[tuple[BusinessModule, Membership]]) 
             ).values_list("module_id", "membership_id")
         )
         new = [ModuleEndUser(module=m, membership=p) for key, (m, p) in wanted.items() if key not in existing]
+        for project_id in {m.project_id for m, _p in wanted.values()}:
+            evidence_changed(project_id=project_id)  # bulk_create sends no post_save
         return bulk_create_with_history(new, ModuleEndUser, batch_size=500)
 
 

@@ -460,7 +460,11 @@ class ProjectReadiness:
 def project_readiness(*, project: Project, today: datetime.date | None = None) -> ProjectReadiness:
     """Every in-scope module's readiness today, from the live evidence."""
     today = today or timezone.localdate()
-    evidence = gather(project=project, today=today)
+    return readiness_of(project=project, today=today, evidence=gather(project=project, today=today))
+
+
+def readiness_of(*, project: Project, today: datetime.date, evidence: Evidence) -> ProjectReadiness:
+    """The rules applied to evidence gathered today (live, or from the summary)."""
     thresholds = Thresholds.of(project)
     links = EvidenceLinks(project.pk, evidence.uat_cycle.pk if evidence.uat_cycle else None)
     modules = [evaluate(m, evidence.figures[m.pk], thresholds, links) for m in evidence.modules]

@@ -29,6 +29,7 @@ from readiness.evidence import (
 )
 from readiness.forms import GoLiveDecisionForm, ReadinessThresholdsForm
 from readiness.models import ReadinessStatus
+from readiness.summary import summary_readiness
 
 CRITERIA = list(CRITERION_LABELS.items())
 
@@ -45,7 +46,7 @@ def _dashboard(project) -> dict:
     """What the dashboard and the report show: today's readiness, the forecast, the trends and the
     latest decision."""
     today = timezone.localdate()
-    result = project_readiness(project=project, today=today)
+    result = summary_readiness(project=project, today=today)
     forecast = blocker_forecast(readiness=result)
     trend = selectors.readiness_trend(project=project, since=today - datetime.timedelta(days=charts.TREND_DAYS - 1))
     return {

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from erpteam.readiness_registry import evidence_changed
 from modules.models import KeyUserAssignment, ModuleEndUser
 from modules.services import key_user_rule_check
 from people.models import Membership, User
@@ -49,6 +50,7 @@ def people_bulk_add(*, project: Project, people: list[tuple[User, str, str]]) ->
             Membership(project=project, user=user, role=role, department=department)
             for user, role, department in people
         ]
+        evidence_changed(project_id=project.pk)  # bulk_create sends no post_save
         return bulk_create_with_history(memberships, Membership, batch_size=500)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
+from erpteam.readiness_registry import evidence_changed
 from modules.models import BusinessModule, KeyUserAssignment
 from notifications.models import Notification
 from notifications.services import notify
@@ -262,6 +263,7 @@ def attendees_invite(
                 code="over_capacity",
             )
         created = bulk_create_with_history([Attendance(session=session, membership=m) for m in new], Attendance)
+        evidence_changed(project_id=session.module.project_id)  # bulk_create sends no post_save
         if session.status == Status.PLANNED and session.start_at > timezone.now():
             for membership in new:
                 _notify(session, membership, kind=Notification.Kind.INVITED, event="invite", subject=INVITED)
