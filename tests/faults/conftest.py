@@ -97,9 +97,7 @@ def redis_server(tmp_path) -> RedisServer:
 @pytest.fixture
 def on_redis(redis_server, settings):
     """This process's cache and Celery (publishing for real, not eager) on the test's Redis."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_server.url}
-    }
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": redis_server.url}}
     conf = celery_app.conf
     saved = conf.broker_url, conf.broker_transport, conf.task_always_eager
     conf.broker_url, conf.broker_transport, conf.task_always_eager = (

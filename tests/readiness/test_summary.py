@@ -19,10 +19,10 @@ from acceptance import services as acceptance_services
 from acceptance.models import Result
 from issues.models import Issue
 from modules import services as module_services
-from people import services as people_services
 from people.models import Membership
 from readiness import summary
 from readiness.evidence import ModuleFigures
+from team import services as team_services
 from tests.acceptance.factories import run_make
 from tests.factories import MembershipFactory
 from tests.querycount import queries_for
@@ -81,7 +81,7 @@ def test_an_account_deactivated(team, evidence, client, change):
         backup = evidence.backup_key_user()
     assert figures(team, client).key_users == 2
     with change():
-        people_services.user_deactivate(user=backup.user)
+        team_services.user_deactivate(user=backup.user)
     assert figures(team, client).key_users == 1
 
 
